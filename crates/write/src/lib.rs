@@ -1,1 +1,494 @@
-//! placeholder
+//! The story writer.
+//!
+//! Takes the articles of one story with what the analyze stage found in them and
+//! composes a [`Story`]: headline, dek, lede, body, a dated timeline, who said
+//! what, and the list of sources. The default [`ExtractiveWriter`] is offline
+//! and deterministic: every sentence it writes is a source sentence (or a
+//! template around a verbatim quote) and cites where it came from, so the
+//! verify stage can check it.
+//!
+//! How sentences are chosen:
+//! 1. Candidates are source sentences of reasonable length that read on their
+//!    own (no dangling pronoun at the start, balanced quote marks, not a
+//!    question, not boilerplate).
+//! 2. Each is scored by centrality (cosine of its stems against the story's
+//!    centroid, where a term weighs by the share of articles that use it), a
+//!    lead bias (news puts the key facts first), and support (how many outlets
+//!    say something similar).
+//! 3. Greedy selection with redundancy removal (maximal marginal relevance):
+//!    a sentence too similar to one already chosen is skipped, and its outlet
+//!    is added to the chosen sentence's citations instead.
+
+mod select;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lede_model::{
+    Analysis, Article, ArticleId, Citation, CitedSentence, DateGranularity, EntityKind, Paragraph,
+    Section, SectionKind, SourceRef, Story, StoryId, MACHINE_NOTE,
+};
+
+pub use select::{Candidate, SentenceBank};
+
+/// Everything the writer needs for one story.
+pub struct StoryInput<'a> {
+    pub id: StoryId,
+    /// Member articles (any order; the writer sorts by publication time).
+    pub articles: &'a [Article],
+    /// Analysis of each article (matched by `Analysis::article`).
+    pub analyses: &'a [Analysis],
+    /// Wire copies: article -> the earlier article it duplicates.
+    pub copies: &'a HashMap<ArticleId, ArticleId>,
+    /// The previous version of this story, if it was written before.
+    pub previous: Option<&'a Story>,
+    pub now: DateTime<Utc>,
+}
+
+/// Knobs of the writer.
+#[derive(Debug, Clone)]
+pub struct WriterConfig {
+    /// Words in dek + lede + body at most.
+    pub max_words: usize,
+    /// Timeline entries at most.
+    pub max_timeline: usize,
+    /// Quotes in the "who said what" section at most.
+    pub max_quotes: usize,
+}
+
+impl Default for WriterConfig {
+    fn default() -> Self {
+        WriterConfig {
+            max_words: 300,
+            max_timeline: 8,
+            max_quotes: 6,
+        }
+    }
+}
+
+/// Something that writes stories. The verify stage checks whatever it writes.
+pub trait Writer {
+    fn write(&self, input: &StoryInput) -> Story;
+}
+
+/// The default writer: extractive and rule-based, no model, deterministic.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractiveWriter {
+    pub config: WriterConfig,
+}
+
+impl ExtractiveWriter {
+    pub fn new(config: WriterConfig) -> Self {
+        ExtractiveWriter { config }
+    }
+}
+
+impl Writer for ExtractiveWriter {
+    fn write(&self, input: &StoryInput) -> Story {
+        let mut articles: Vec<&Article> = input.articles.iter().collect();
+        articles.sort_by_key(|a| (a.published, a.id));
+        let bank = SentenceBank::new(&articles, input.copies);
+
+        let mut story = Story {
+            id: input.id,
+            version: input.previous.map_or(1, |p| p.version + 1),
+            updated: input.now,
+            articles: articles.iter().map(|a| a.id).collect(),
+            first_published: articles.iter().filter_map(|a| a.published).min(),
+            last_published: articles.iter().filter_map(|a| a.published).max(),
+            note: MACHINE_NOTE.to_string(),
+            ..Default::default()
+        };
+        story.sources = sources(&articles, input.copies);
+        story.independent_sources = independent_sources(&story.sources);
+
+        // Dek, lede and body from the ranked sentences.
+        let ranked = bank.select(self.config.max_words);
+        let mut chosen = ranked.into_iter();
+        if let Some(dek) = chosen.next() {
+            story.dek = bank.cited(&dek);
+        }
+        let mut used: HashSet<(ArticleId, usize)> = HashSet::new();
+        let rest: Vec<Candidate> = chosen.collect();
+        for c in std::iter::once(&story.dek)
+            .flat_map(|s| s.citations.iter())
+            .map(|c| (c.article, c.sentence))
+        {
+            used.insert(c);
+        }
+        let mut paragraphs = rest.chunks(2).map(|chunk| Paragraph {
+            date: None,
+            sentences: chunk.iter().map(|c| bank.cited(c)).collect(),
+        });
+        story.lede = paragraphs.next().unwrap_or_default();
+        story.body = paragraphs.collect();
+        for s in story.lede.sentences.iter().chain(story.body.iter().flat_map(|p| &p.sentences)) {
+            for c in &s.citations {
+                used.insert((c.article, c.sentence));
+            }
+        }
+        story.headline = headline(&articles, &bank, &story.dek);
+
+        let by_article: HashMap<ArticleId, &Analysis> =
+            input.analyses.iter().map(|a| (a.article, a)).collect();
+        let topic = main_entity(input.analyses);
+        if let Some(timeline) = self.timeline(&articles, &by_article, &bank, &used, &story, &topic)
+        {
+            story.sections.push(timeline);
+        }
+        if let Some(quotes) = self.quotes(&articles, &by_article) {
+            story.sections.push(quotes);
+        }
+        story.change_note = change_note(input.previous, &story);
+        story
+    }
+}
+
+impl ExtractiveWriter {
+    /// A dated timeline when the story spans several days: for each day the most
+    /// central sentence that says what happened that day.
+    fn timeline(
+        &self,
+        articles: &[&Article],
+        analyses: &HashMap<ArticleId, &Analysis>,
+        bank: &SentenceBank,
+        used: &HashSet<(ArticleId, usize)>,
+        story: &Story,
+        topic: &Option<String>,
+    ) -> Option<Section> {
+        let (first, last) = (story.first_published?, story.last_published?);
+        // Dates the sources mention, but only near the story's own window:
+        // a mention of a years-old event is background, not timeline.
+        let lo = first.date_naive() - chrono::Days::new(14);
+        let hi = last.date_naive() + chrono::Days::new(1);
+        let mut by_date: BTreeMap<NaiveDate, Vec<(f32, Candidate)>> = BTreeMap::new();
+        for a in articles {
+            let Some(published) = a.published else {
+                continue;
+            };
+            // The lead sentence of an article reports the publication day's news
+            // unless it names another day itself.
+            let mut dated: HashMap<usize, NaiveDate> = HashMap::new();
+            if let Some(an) = analyses.get(&a.id) {
+                for t in &an.dates {
+                    if t.granularity == DateGranularity::Day && t.date >= lo && t.date <= hi {
+                        dated.entry(t.sentence).or_insert(t.date);
+                    }
+                }
+            }
+            dated.entry(0).or_insert(published.date_naive());
+            for (sentence, date) in dated {
+                if let Some(c) = bank.candidate(a.id, sentence) {
+                    let penalty = if used.contains(&(a.id, sentence)) {
+                        0.5
+                    } else {
+                        1.0
+                    };
+                    by_date
+                        .entry(date)
+                        .or_default()
+                        .push((c.score * penalty, c.clone()));
+                }
+            }
+        }
+        if by_date.len() < 2 {
+            return None;
+        }
+        // Keep the days with the strongest entries, then show them in date order.
+        let mut days: Vec<(NaiveDate, Candidate)> = by_date
+            .into_iter()
+            .filter_map(|(d, mut cs)| {
+                cs.sort_by(|a, b| b.0.total_cmp(&a.0));
+                cs.into_iter().next().map(|(_, c)| (d, c))
+            })
+            .collect();
+        days.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+        days.truncate(self.config.max_timeline);
+        // Drop entries that repeat an earlier one in other words.
+        let mut kept: Vec<(NaiveDate, Candidate)> = Vec::new();
+        for (d, c) in days {
+            if kept.iter().all(|(_, k)| select::cosine(&k.stems, &c.stems) < 0.5) {
+                kept.push((d, c));
+            }
+        }
+        if kept.len() < 2 {
+            return None;
+        }
+        kept.sort_by_key(|(d, _)| *d);
+        let heading = match topic {
+            Some(t) => format!("Timeline: {t}"),
+            None => "Timeline".to_string(),
+        };
+        Some(Section {
+            heading,
+            kind: SectionKind::Timeline,
+            paragraphs: kept
+                .into_iter()
+                .map(|(d, c)| Paragraph {
+                    date: Some(d),
+                    sentences: vec![bank.cited(&c)],
+                })
+                .collect(),
+        })
+    }
+
+    /// Who said what: direct quotes with a named speaker, each attributed with
+    /// the speaker's role when a source gives one.
+    fn quotes(
+        &self,
+        articles: &[&Article],
+        analyses: &HashMap<ArticleId, &Analysis>,
+    ) -> Option<Section> {
+        struct Q {
+            speaker: String,
+            role: Option<String>,
+            content: String,
+            stems: Vec<String>,
+            citations: Vec<Citation>,
+        }
+        let mut quotes: Vec<Q> = Vec::new();
+        let mut mentions: HashMap<String, usize> = HashMap::new();
+        for a in articles {
+            let Some(an) = analyses.get(&a.id) else {
+                continue;
+            };
+            for q in &an.quotes {
+                let Some(speaker) = q.speaker.as_deref() else {
+                    continue;
+                };
+                let words = q.content.split_whitespace().count();
+                // Named people only (a capitalised name, not "he" or "officials"),
+                // and quotes long enough to say something.
+                if !q.direct
+                    || !(5..=60).contains(&words)
+                    || !speaker.chars().next().is_some_and(char::is_uppercase)
+                    || speaker.split_whitespace().count() > 5
+                {
+                    continue;
+                }
+                let stems = lede_text::content_stems(&q.content);
+                if quotes
+                    .iter()
+                    .any(|o| select::cosine(&o.stems, &stems) >= 0.6)
+                {
+                    continue;
+                }
+                let mut citations = vec![Citation {
+                    article: a.id,
+                    sentence: q.sentence,
+                }];
+                if let Some(rs) = q.role_sentence.filter(|rs| *rs != q.sentence) {
+                    citations.push(Citation {
+                        article: a.id,
+                        sentence: rs,
+                    });
+                }
+                *mentions.entry(speaker.to_string()).or_default() += 1;
+                quotes.push(Q {
+                    speaker: speaker.to_string(),
+                    role: q.role.clone(),
+                    content: q.content.trim().to_string(),
+                    stems,
+                    citations,
+                });
+            }
+        }
+        if quotes.is_empty() {
+            return None;
+        }
+        // The most quoted speakers first; within a speaker, source order.
+        let mut order: Vec<String> = Vec::new();
+        for q in &quotes {
+            if !order.contains(&q.speaker) {
+                order.push(q.speaker.clone());
+            }
+        }
+        order.sort_by_key(|s| std::cmp::Reverse(mentions[s]));
+        let mut paragraphs = Vec::new();
+        let mut total = 0;
+        for speaker in order {
+            let mut sentences = Vec::new();
+            for q in quotes.iter().filter(|q| q.speaker == speaker).take(2) {
+                if total >= self.config.max_quotes {
+                    break;
+                }
+                total += 1;
+                let who = attribute(&q.speaker, q.role.as_deref(), sentences.is_empty());
+                let content = q.content.trim_end_matches([',', ' ']);
+                sentences.push(CitedSentence::new(
+                    format!("{who} said: \u{201c}{content}\u{201d}"),
+                    q.citations.clone(),
+                ));
+            }
+            if !sentences.is_empty() {
+                paragraphs.push(Paragraph {
+                    date: None,
+                    sentences,
+                });
+            }
+        }
+        Some(Section {
+            heading: "Who said what".to_string(),
+            kind: SectionKind::Quotes,
+            paragraphs,
+        })
+    }
+}
+
+/// "Interior Secretary Ken Salazar" for a title-like role, "Ken Salazar, the
+/// interior secretary," for a descriptive one; the name alone after the first mention.
+fn attribute(speaker: &str, role: Option<&str>, first_mention: bool) -> String {
+    match role.map(str::trim).filter(|r| !r.is_empty() && first_mention) {
+        None => speaker.to_string(),
+        Some(r) => {
+            let lower = r.to_lowercase();
+            let descriptive = ["the ", "a ", "an ", "his ", "her ", "their "]
+                .iter()
+                .any(|p| lower.starts_with(p))
+                || r.split_whitespace().count() > 5;
+            if descriptive || speaker.contains(r) {
+                if speaker.contains(r) {
+                    speaker.to_string()
+                } else {
+                    format!("{speaker}, {r},")
+                }
+            } else {
+                format!("{r} {speaker}")
+            }
+        }
+    }
+}
+
+/// The most mentioned named entity of the story (for section headings).
+fn main_entity(analyses: &[Analysis]) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for an in analyses {
+        let mut seen = HashSet::new();
+        for e in &an.entities {
+            if matches!(e.kind, EntityKind::Other) || e.name.split_whitespace().count() > 4 {
+                continue;
+            }
+            if seen.insert(e.name.as_str()) {
+                *counts.entry(e.name.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let mut best: Vec<(&str, usize)> = counts.into_iter().filter(|(_, n)| *n >= 2).collect();
+    best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    best.first().map(|(n, _)| n.to_string())
+}
+
+/// The headline: the title closest to what the sources jointly say, cleaned of
+/// outlet suffixes. It cites the title's article (the verifier checks headlines
+/// against the cited articles' titles and sentences).
+fn headline(articles: &[&Article], bank: &SentenceBank, dek: &CitedSentence) -> CitedSentence {
+    let mut best: Option<(f32, &Article, String)> = None;
+    for a in articles {
+        let title = clean_title(&a.title, &a.outlet);
+        let words = title.split_whitespace().count();
+        if !(3..=20).contains(&words) {
+            continue;
+        }
+        let mut score = bank.centrality(&lede_text::content_stems(&title));
+        // Prefer titles of articles that are not wire copies and read as headlines.
+        if words > 14 {
+            score *= 0.8;
+        }
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, a, title));
+        }
+    }
+    match best {
+        Some((_, a, title)) => CitedSentence::new(
+            title,
+            vec![Citation {
+                article: a.id,
+                sentence: 0,
+            }],
+        ),
+        // No usable title: the dek stands in.
+        None => dek.clone(),
+    }
+}
+
+/// Strip " | Outlet", " - Outlet" and the like from a page title.
+pub fn clean_title(title: &str, outlet: &str) -> String {
+    let mut t = title.trim().to_string();
+    for sep in [" | ", " - ", " — ", " – ", " :: "] {
+        if let Some(pos) = t.rfind(sep) {
+            let tail = t[pos + sep.len()..].trim();
+            if !outlet.is_empty()
+                && (tail.eq_ignore_ascii_case(outlet)
+                    || outlet.to_lowercase().contains(&tail.to_lowercase()))
+            {
+                t.truncate(pos);
+            }
+        }
+    }
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The sources list, wire copies marked.
+fn sources(articles: &[&Article], copies: &HashMap<ArticleId, ArticleId>) -> Vec<SourceRef> {
+    articles
+        .iter()
+        .map(|a| SourceRef {
+            article: a.id,
+            url: a.link().to_string(),
+            outlet: a.outlet.clone(),
+            title: a.title.clone(),
+            published: a.published,
+            copy_of: copies.get(&a.id).copied(),
+        })
+        .collect()
+}
+
+/// Independent sources: distinct outlets, not counting an outlet whose only
+/// articles in the story are wire copies of another outlet's article.
+pub fn independent_sources(sources: &[SourceRef]) -> usize {
+    let outlets: HashSet<&str> = sources
+        .iter()
+        .filter(|s| s.copy_of.is_none())
+        .map(|s| s.outlet.as_str())
+        .collect();
+    outlets.len().max(usize::from(!sources.is_empty()))
+}
+
+/// What changed since the previous version, in words.
+fn change_note(previous: Option<&Story>, story: &Story) -> String {
+    let Some(prev) = previous else {
+        return String::new();
+    };
+    let old: HashSet<ArticleId> = prev.articles.iter().copied().collect();
+    let added: Vec<&SourceRef> = story
+        .sources
+        .iter()
+        .filter(|s| !old.contains(&s.article))
+        .collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        let mut outlets: Vec<&str> = added.iter().map(|s| s.outlet.as_str()).collect();
+        outlets.sort();
+        outlets.dedup();
+        parts.push(format!(
+            "{} new source article{} ({})",
+            added.len(),
+            if added.len() == 1 { "" } else { "s" },
+            outlets.join(", ")
+        ));
+    }
+    if prev.headline.text != story.headline.text {
+        parts.push("new headline".to_string());
+    }
+    if prev.dek.text != story.dek.text {
+        parts.push("new summary".to_string());
+    }
+    if parts.is_empty() {
+        "rewritten; no change in content".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,239 @@
+//! Writer tests on a fictional story written for these tests.
+
+use super::*;
+use chrono::TimeZone;
+use lede_model::{Quote, Span, TimeExpr};
+
+fn article(id: ArticleId, outlet: &str, day: u32, title: &str, sentences: &[&str]) -> Article {
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    for s in sentences {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        spans.push(Span::new(text.len(), text.len() + s.len()));
+        text.push_str(s);
+    }
+    Article {
+        id,
+        url: format!("https://{}.example/{id}", outlet.to_lowercase().replace(' ', "-")),
+        outlet: outlet.into(),
+        title: title.into(),
+        published: Some(Utc.with_ymd_and_hms(2031, 3, day, 8, 0, 0).unwrap()),
+        text,
+        sentences: spans,
+        ..Default::default()
+    }
+}
+
+fn fixture() -> (Vec<Article>, Vec<Analysis>) {
+    let a1 = article(
+        1,
+        "Eastbrook Herald",
+        8,
+        "Eastbrook closes Miller Bridge after inspectors find cracks | Eastbrook Herald",
+        &[
+            "Eastbrook closed the Miller Bridge to all traffic on Saturday after inspectors found deep cracks in two of its steel supports.",
+            "The bridge carries about 40,000 vehicles a day across the Tallow River.",
+            "Mayor Lena Ortiz said: \"Nobody will cross that bridge until engineers tell me it is safe.\"",
+            "He added that the ferry would run every twenty minutes.",
+        ],
+    );
+    let a2 = article(
+        2,
+        "Westport Daily",
+        9,
+        "Miller Bridge closure snarls Eastbrook traffic",
+        &[
+            "Traffic backed up for miles on Sunday as commuters searched for routes around the closed Miller Bridge in Eastbrook.",
+            "Inspectors found deep cracks in two steel supports of the Miller Bridge on Saturday, the city said.",
+            "City engineer Tomas Reyes said repairs could take six weeks and cost $12 million.",
+            "\"We are looking at every weld on that bridge, one by one, before we reopen it,\" Reyes said.",
+        ],
+    );
+    let a3 = article(
+        3,
+        "Tallow Valley News",
+        10,
+        "Eastbrook adds ferries as bridge stays shut",
+        &[
+            "Eastbrook added two ferries across the Tallow River on Monday while the Miller Bridge stays closed for repairs.",
+            "The city said repairs to the cracked supports could take six weeks.",
+            "Click here to subscribe to our newsletter for more updates.",
+        ],
+    );
+    let an1 = Analysis {
+        article: 1,
+        quotes: vec![Quote {
+            sentence: 2,
+            content: "Nobody will cross that bridge until engineers tell me it is safe.".into(),
+            content_span: Span::new(0, 0),
+            speaker: Some("Lena Ortiz".into()),
+            speaker_span: None,
+            role: Some("Mayor".into()),
+            role_sentence: Some(2),
+            cue: Some("said".into()),
+            cue_span: None,
+            direct: true,
+        }],
+        dates: vec![TimeExpr {
+            sentence: 0,
+            text: "on Saturday".into(),
+            span: Span::new(0, 0),
+            date: NaiveDate::from_ymd_opt(2031, 3, 8).unwrap(),
+            granularity: DateGranularity::Day,
+        }],
+        ..Default::default()
+    };
+    let an2 = Analysis {
+        article: 2,
+        quotes: vec![Quote {
+            sentence: 3,
+            content: "We are looking at every weld on that bridge, one by one, before we reopen it,"
+                .into(),
+            content_span: Span::new(0, 0),
+            speaker: Some("Tomas Reyes".into()),
+            speaker_span: None,
+            role: Some("City engineer".into()),
+            role_sentence: Some(2),
+            cue: Some("said".into()),
+            cue_span: None,
+            direct: true,
+        }],
+        dates: vec![TimeExpr {
+            sentence: 0,
+            text: "on Sunday".into(),
+            span: Span::new(0, 0),
+            date: NaiveDate::from_ymd_opt(2031, 3, 9).unwrap(),
+            granularity: DateGranularity::Day,
+        }],
+        ..Default::default()
+    };
+    let an3 = Analysis {
+        article: 3,
+        ..Default::default()
+    };
+    (vec![a1, a2, a3], vec![an1, an2, an3])
+}
+
+fn write(articles: &[Article], analyses: &[Analysis], copies: &HashMap<ArticleId, ArticleId>) -> Story {
+    ExtractiveWriter::default().write(&StoryInput {
+        id: 7,
+        articles,
+        analyses,
+        copies,
+        previous: None,
+        now: Utc.with_ymd_and_hms(2031, 3, 10, 12, 0, 0).unwrap(),
+    })
+}
+
+#[test]
+fn writes_every_part_of_a_story() {
+    let (articles, analyses) = fixture();
+    let story = write(&articles, &analyses, &HashMap::new());
+    assert_eq!(story.id, 7);
+    assert_eq!(story.version, 1);
+    assert!(story.headline.text.contains("Bridge") || story.headline.text.contains("bridge"));
+    assert!(!story.headline.text.contains("| Eastbrook Herald"));
+    assert!(!story.dek.text.is_empty());
+    assert!(!story.lede.sentences.is_empty());
+    assert_eq!(story.independent_sources, 3);
+    assert_eq!(story.sources.len(), 3);
+    assert_eq!(story.note, MACHINE_NOTE);
+    // Every sentence cites at least one source sentence.
+    for s in story.all_sentences() {
+        assert!(!s.citations.is_empty(), "uncited: {}", s.text);
+    }
+    // Boilerplate and dangling sentences never make it in.
+    let all: Vec<&str> = story.all_sentences().map(|s| s.text.as_str()).collect();
+    assert!(!all.iter().any(|s| s.contains("subscribe")));
+    assert!(!all.iter().any(|s| s.starts_with("He added")));
+}
+
+#[test]
+fn timeline_is_dated_and_ordered() {
+    let (articles, analyses) = fixture();
+    let story = write(&articles, &analyses, &HashMap::new());
+    let timeline = story
+        .sections
+        .iter()
+        .find(|s| s.kind == SectionKind::Timeline)
+        .expect("a story over three days has a timeline");
+    let dates: Vec<NaiveDate> = timeline.paragraphs.iter().map(|p| p.date.unwrap()).collect();
+    assert!(dates.len() >= 2);
+    assert!(dates.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn quotes_are_verbatim_and_attributed_with_role() {
+    let (articles, analyses) = fixture();
+    let story = write(&articles, &analyses, &HashMap::new());
+    let quotes = story
+        .sections
+        .iter()
+        .find(|s| s.kind == SectionKind::Quotes)
+        .expect("quotes section");
+    let text: Vec<&str> = quotes
+        .paragraphs
+        .iter()
+        .flat_map(|p| p.sentences.iter().map(|s| s.text.as_str()))
+        .collect();
+    assert!(text.iter().any(|t| t.starts_with("Mayor Lena Ortiz said:")
+        && t.contains("Nobody will cross that bridge until engineers tell me it is safe.")));
+    assert!(text.iter().any(|t| t.starts_with("City engineer Tomas Reyes said:")));
+}
+
+#[test]
+fn wire_copies_count_once() {
+    let (mut articles, analyses) = fixture();
+    let mut copy = articles[0].clone();
+    copy.id = 4;
+    copy.outlet = "Harbor Wire".into();
+    articles.push(copy);
+    let copies = HashMap::from([(4, 1)]);
+    let story = write(&articles, &analyses, &copies);
+    assert_eq!(story.sources.len(), 4);
+    assert_eq!(story.independent_sources, 3);
+    assert_eq!(
+        story.sources.iter().find(|s| s.article == 4).unwrap().copy_of,
+        Some(1)
+    );
+}
+
+#[test]
+fn rewrite_says_what_changed() {
+    let (articles, analyses) = fixture();
+    let first = write(&articles[..2], &analyses, &HashMap::new());
+    let second = ExtractiveWriter::default().write(&StoryInput {
+        id: 7,
+        articles: &articles,
+        analyses: &analyses,
+        copies: &HashMap::new(),
+        previous: Some(&first),
+        now: Utc::now(),
+    });
+    assert_eq!(second.version, 2);
+    assert!(second.change_note.contains("1 new source article (Tallow Valley News)"));
+}
+
+#[test]
+fn empty_and_single_article_stories_do_not_panic() {
+    let story = write(&[], &[], &HashMap::new());
+    assert_eq!(story.independent_sources, 0);
+    let (articles, analyses) = fixture();
+    let story = write(&articles[2..], &analyses, &HashMap::new());
+    assert_eq!(story.independent_sources, 1);
+    assert!(!story.headline.text.is_empty());
+}
+
+#[test]
+fn clean_title_strips_outlet_suffix() {
+    assert_eq!(
+        clean_title("Ferry resumes - Westport Daily", "Westport Daily"),
+        "Ferry resumes"
+    );
+    assert_eq!(
+        clean_title("Ferry resumes - again", "Westport Daily"),
+        "Ferry resumes - again"
+    );
+}
