@@ -1,1 +1,259 @@
-fn main() {}
+//! `lede`: the command line. It only wires the pipeline crates together:
+//! `sources -> fetch -> extract -> store -> cluster -> analyze -> write -> verify -> publish`.
+
+mod config;
+mod eval;
+mod pipeline;
+mod progress;
+mod run;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use lede_store::Store;
+
+use crate::config::Config;
+
+/// A self-hosted news desk: reads outlets, groups articles into stories, and
+/// writes one cited article per story.
+#[derive(Parser)]
+#[command(name = "lede", version, about)]
+struct Cli {
+    /// Data directory (database, lock). Also LEDE_DATA_DIR or `data_dir` in the config file.
+    #[arg(long, global = true, env = "LEDE_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Config file (TOML). Default: ./lede.toml when it exists.
+    #[arg(long, global = true, env = "LEDE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import articles from files or folders (JSON Lines, HTML, feeds, Timeline17), then build stories.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Only store the articles; do not cluster and write stories.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Cluster new articles into stories and (re)write the stories they changed.
+    Build,
+    /// Serve the site, the JSON API and the Atom feed.
+    Serve {
+        /// Address to listen on.
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    /// Poll the subscribed feeds (the shipped default list when none), build stories and serve, until stopped.
+    Run {
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Import these paths first.
+        #[arg(long)]
+        import: Vec<PathBuf>,
+        /// Do not poll feeds (serve what is stored, plus `--import`).
+        #[arg(long)]
+        no_fetch: bool,
+        /// Minutes between polling rounds.
+        #[arg(long, default_value_t = 15)]
+        interval: u64,
+    },
+    /// Manage feed subscriptions.
+    Feeds {
+        #[command(subcommand)]
+        action: FeedsAction,
+    },
+    /// Extract article text and metadata from HTML files; one JSON object a line.
+    Extract {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The URL the page was fetched from (resolves relative links, names the outlet).
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Cluster a JSON Lines stream of `{"id","title","text","published"}` into stories; prints `id<TAB>story_id`.
+    Cluster {
+        #[arg(long)]
+        input: PathBuf,
+    },
+    /// Measure a stage on a public data set with its own metric.
+    Eval {
+        #[command(subcommand)]
+        what: eval::EvalCommand,
+    },
+    /// Counts of what is stored.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum FeedsAction {
+    /// Subscribe to a feed URL.
+    Add { url: String },
+    /// Unsubscribe from a feed URL.
+    Remove { url: String },
+    /// List subscriptions with their polling state.
+    List,
+    /// Subscribe to every feed of an OPML file.
+    Import { file: PathBuf },
+    /// Print the subscriptions as OPML.
+    Export,
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LEDE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref(), cli.data_dir)?;
+    match cli.command {
+        Command::Extract { files, url } => return Ok(pipeline::extract_files(&files, url)),
+        Command::Eval { what } => return eval::run(what),
+        Command::Cluster { input } => eval::cluster_stream(&input)?,
+        Command::Import { paths, no_build } => {
+            let store = config.open_store().await?;
+            let _lock = config.lock()?;
+            let report = pipeline::import_paths(&store, &paths).await;
+            eprintln!(
+                "imported {} new articles ({} duplicates, {} failed)",
+                report.added, report.duplicates, report.failed
+            );
+            if !no_build {
+                let built = pipeline::build(&store).await?;
+                eprintln!(
+                    "{} stories written from {} new articles ({} sentences dropped by the verifier)",
+                    built.stories_written, built.articles_clustered, built.sentences_dropped
+                );
+            }
+            if report.failed > 0 && report.added == 0 && report.duplicates == 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Build => {
+            let store = config.open_store().await?;
+            let _lock = config.lock()?;
+            let built = pipeline::build(&store).await?;
+            eprintln!(
+                "{} stories written from {} new articles ({} sentences dropped by the verifier)",
+                built.stories_written, built.articles_clustered, built.sentences_dropped
+            );
+        }
+        Command::Serve { addr } => {
+            let store = config.open_store().await?;
+            let addr = addr.unwrap_or(config.addr);
+            lede_publish::serve(config.app_state(store), addr).await?;
+        }
+        Command::Run {
+            addr,
+            import,
+            no_fetch,
+            interval,
+        } => {
+            let store = config.open_store().await?;
+            let _lock = config.lock()?;
+            let options = run::RunOptions {
+                addr: addr.unwrap_or(config.addr),
+                import,
+                fetch: !no_fetch,
+                interval: std::time::Duration::from_secs(interval.max(1) * 60),
+            };
+            run::run(&config, store, options).await?;
+        }
+        Command::Feeds { action } => {
+            let store = config.open_store().await?;
+            feeds(&store, action).await?;
+        }
+        Command::Status => {
+            let store = config.open_store().await?;
+            let stats = store.stats().await?;
+            println!("data directory: {}", config.data_dir.display());
+            println!("articles: {}", stats.articles);
+            println!("stories:  {}", stats.stories);
+            println!("feeds:    {}", stats.feeds);
+            for f in store.feeds().await? {
+                let state = match (&f.last_error, f.last_fetched) {
+                    (Some(e), _) => format!("failing ({} in a row): {e}", f.error_count),
+                    (None, Some(t)) => format!("ok, last fetched {}", t.to_rfc3339()),
+                    (None, None) => "never fetched".to_string(),
+                };
+                println!("  {}  {}", f.url, state);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn feeds(store: &dyn Store, action: FeedsAction) -> Result<()> {
+    match action {
+        FeedsAction::Add { url } => {
+            let url = lede_fetch::http::check_url(&url).with_context(|| format!("adding {url}"))?;
+            let f = store.add_feed(url.as_str(), None).await?;
+            println!("subscribed: {} (id {})", f.url, f.id);
+        }
+        FeedsAction::Remove { url } => {
+            if store.remove_feed(&url).await? {
+                println!("unsubscribed: {url}");
+            } else {
+                anyhow::bail!("not subscribed: {url}");
+            }
+        }
+        FeedsAction::List => {
+            for f in store.feeds().await? {
+                println!(
+                    "{}\t{}\t{}",
+                    f.url,
+                    f.title.as_deref().unwrap_or("-"),
+                    f.last_error.as_deref().unwrap_or("ok")
+                );
+            }
+        }
+        FeedsAction::Import { file } => {
+            let xml = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let entries = lede_fetch::feeds::parse_opml(&xml)
+                .with_context(|| format!("parsing {}", file.display()))?;
+            let n = entries.len();
+            for (url, title) in entries {
+                store.add_feed(&url, title.as_deref()).await?;
+            }
+            println!("subscribed to {n} feeds from {}", file.display());
+        }
+        FeedsAction::Export => {
+            let feeds = store.feeds().await?;
+            print!("{}", pipeline::opml(&feeds));
+        }
+    }
+    Ok(())
+}

@@ -318,6 +318,9 @@ pub struct Story {
     /// Number of independent sources (wire copies counted once).
     pub independent_sources: usize,
     pub related: Vec<RelatedStory>,
+    /// The story's most mentioned named entities (people, organisations, places).
+    #[serde(default)]
+    pub entities: Vec<String>,
     /// Earliest and latest publication time of the member articles.
     pub first_published: Option<DateTime<Utc>>,
     pub last_published: Option<DateTime<Utc>>,

@@ -131,7 +131,8 @@ impl Writer for ExtractiveWriter {
 
         let by_article: HashMap<ArticleId, &Analysis> =
             input.analyses.iter().map(|a| (a.article, a)).collect();
-        let topic = main_entity(input.analyses);
+        story.entities = top_entities(input.analyses, 8);
+        let topic = story.entities.first().cloned();
         if let Some(timeline) = self.timeline(&articles, &by_article, &bank, &used, &story, &topic)
         {
             story.sections.push(timeline);
@@ -273,11 +274,30 @@ impl ExtractiveWriter {
                 {
                     continue;
                 }
-                let mut citations = vec![Citation {
-                    article: a.id,
-                    sentence: q.sentence,
-                }];
-                if let Some(rs) = q.role_sentence.filter(|rs| *rs != q.sentence) {
+                // Cite every sentence the quote runs through, so the verifier
+                // sees all of it.
+                let mut citations: Vec<Citation> = a
+                    .sentences
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| {
+                        s.start < q.content_span.end && q.content_span.start < s.end
+                    })
+                    .map(|(i, _)| Citation {
+                        article: a.id,
+                        sentence: i,
+                    })
+                    .collect();
+                if citations.is_empty() {
+                    citations.push(Citation {
+                        article: a.id,
+                        sentence: q.sentence,
+                    });
+                }
+                if let Some(rs) = q
+                    .role_sentence
+                    .filter(|rs| !citations.iter().any(|c| c.sentence == *rs))
+                {
                     citations.push(Citation {
                         article: a.id,
                         sentence: rs,
@@ -359,8 +379,9 @@ fn attribute(speaker: &str, role: Option<&str>, first_mention: bool) -> String {
     }
 }
 
-/// The most mentioned named entity of the story (for section headings).
-fn main_entity(analyses: &[Analysis]) -> Option<String> {
+/// The story's named entities mentioned by at least two articles (or the
+/// single article), most widely mentioned first.
+fn top_entities(analyses: &[Analysis], k: usize) -> Vec<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for an in analyses {
         let mut seen = HashSet::new();
@@ -373,9 +394,10 @@ fn main_entity(analyses: &[Analysis]) -> Option<String> {
             }
         }
     }
-    let mut best: Vec<(&str, usize)> = counts.into_iter().filter(|(_, n)| *n >= 2).collect();
+    let min = if analyses.len() > 1 { 2 } else { 1 };
+    let mut best: Vec<(&str, usize)> = counts.into_iter().filter(|(_, n)| *n >= min).collect();
     best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    best.first().map(|(n, _)| n.to_string())
+    best.into_iter().take(k).map(|(n, _)| n.to_string()).collect()
 }
 
 /// The headline: the title closest to what the sources jointly say, cleaned of
