@@ -1,0 +1,340 @@
+//! HTML pages.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Html;
+use lede_model::{Article, ArticleId, Story, StoryId};
+
+use crate::error::PageError;
+use crate::views::{self, Segment, StoryView, SummaryView};
+use crate::AppState;
+
+/// Stories per list page.
+const PAGE_SIZE: usize = 20;
+/// Highest page number accepted (keeps offsets sane).
+const MAX_PAGE: usize = 10_000;
+
+type PageResult = Result<Html<String>, PageError>;
+
+fn render(state: &AppState, page: &impl Template) -> PageResult {
+    page.render()
+        .map(Html)
+        .map_err(|e| PageError::internal(&state.site_title, format!("template: {e}")))
+}
+
+/// The value of `key` in a raw query string (values here are numbers and flags,
+/// so no percent-decoding is needed).
+pub(crate) fn param<'a>(query: &'a Option<String>, key: &str) -> Option<&'a str> {
+    query.as_deref()?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == key).then_some(v)
+    })
+}
+
+/// A numeric id from the path; anything else is "not found".
+fn parse_id(state: &AppState, raw: &str, what: &str) -> Result<i64, PageError> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        PageError::not_found(&state.site_title, format!("There is no {what} {raw:?}."))
+    })
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage<'a> {
+    site_title: &'a str,
+    heading: &'a str,
+    intro: &'a str,
+    empty: &'a str,
+    stories: Vec<SummaryView>,
+    page: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    show_all_link: bool,
+}
+
+async fn list(state: &AppState, query: &Option<String>, all: bool) -> PageResult {
+    let page = param(query, "page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_PAGE);
+    let min_sources = if all { 0 } else { 2 };
+    let mut summaries = state
+        .store
+        .stories(min_sources, PAGE_SIZE + 1, page * PAGE_SIZE)
+        .await
+        .map_err(|e| PageError::internal(&state.site_title, e))?;
+    let has_next = summaries.len() > PAGE_SIZE;
+    summaries.truncate(PAGE_SIZE);
+    let base = if all { "/stories?all=1&" } else { "/?" };
+    let href = |p: usize| {
+        if p == 0 {
+            if all {
+                "/stories?all=1".to_string()
+            } else {
+                "/".to_string()
+            }
+        } else {
+            format!("{base}page={p}")
+        }
+    };
+    let view = ListPage {
+        site_title: &state.site_title,
+        heading: if all { "All stories" } else { "Top stories" },
+        intro: if all {
+            "Every story, newest first, including those reported by a single outlet so far."
+        } else {
+            "Events reported by two or more independent outlets, newest first."
+        },
+        empty: if all {
+            "No stories have been written yet."
+        } else {
+            "No story has two or more independent sources yet."
+        },
+        stories: summaries.iter().map(SummaryView::from).collect(),
+        page,
+        prev: (page > 0).then(|| href(page - 1)),
+        next: has_next.then(|| href(page + 1)),
+        show_all_link: !all,
+    };
+    render(state, &view)
+}
+
+/// `GET /`: stories with two or more independent sources.
+pub(crate) async fn front(State(state): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
+    list(&state, &q, false).await
+}
+
+/// `GET /stories`: every story (`?all=1` is accepted and implied).
+pub(crate) async fn all_stories(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    list(&state, &q, true).await
+}
+
+/// Shown above an old version of a story.
+struct OldVersion {
+    current: u32,
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage<'a> {
+    site_title: &'a str,
+    story: StoryView,
+    old: Option<OldVersion>,
+}
+
+/// Load the cited articles of a story; a failure only costs the footnote texts.
+async fn cited_articles(state: &AppState, story: &Story) -> HashMap<ArticleId, Article> {
+    let ids = views::cited_article_ids(story);
+    if ids.is_empty() {
+        return HashMap::new();
+    }
+    match state.store.articles(&ids).await {
+        Ok(list) => list.into_iter().map(|a| (a.id, a)).collect(),
+        Err(e) => {
+            tracing::warn!("story {}: cannot load cited articles: {e}", story.id);
+            HashMap::new()
+        }
+    }
+}
+
+async fn load_story(state: &AppState, id: StoryId) -> Result<Story, PageError> {
+    state
+        .store
+        .story(id)
+        .await
+        .map_err(|e| PageError::internal(&state.site_title, e))?
+        .ok_or_else(|| PageError::not_found(&state.site_title, format!("There is no story {id}.")))
+}
+
+/// `GET /stories/{id}`
+pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&state, &id, "story")?;
+    let story = load_story(&state, id).await?;
+    let articles = cited_articles(&state, &story).await;
+    let page = StoryPage {
+        site_title: &state.site_title,
+        story: views::story_view(&story, &articles),
+        old: None,
+    };
+    render(&state, &page)
+}
+
+/// `GET /stories/{id}/versions/{v}`
+pub(crate) async fn story_version(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, String)>,
+) -> PageResult {
+    let id = parse_id(&state, &id, "story")?;
+    let current = load_story(&state, id).await?;
+    let missing = || {
+        PageError::not_found(
+            &state.site_title,
+            format!("Story {id} has no version {version:?}."),
+        )
+    };
+    let v: u32 = version.parse().map_err(|_| missing())?;
+    let story = if v == current.version {
+        current.clone()
+    } else {
+        state
+            .store
+            .story_version(id, v)
+            .await
+            .map_err(|e| PageError::internal(&state.site_title, e))?
+            .ok_or_else(missing)?
+    };
+    let articles = cited_articles(&state, &story).await;
+    let page = StoryPage {
+        site_title: &state.site_title,
+        story: views::story_view(&story, &articles),
+        old: (v != current.version).then_some(OldVersion {
+            current: current.version,
+        }),
+    };
+    render(&state, &page)
+}
+
+struct VersionRow {
+    version: u32,
+    updated_iso: String,
+    updated: String,
+    change_note: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage<'a> {
+    site_title: &'a str,
+    id: StoryId,
+    headline: String,
+    versions: Vec<VersionRow>,
+}
+
+/// `GET /stories/{id}/history`
+pub(crate) async fn history(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&state, &id, "story")?;
+    let story = load_story(&state, id).await?;
+    let versions = state
+        .store
+        .story_versions(id)
+        .await
+        .map_err(|e| PageError::internal(&state.site_title, e))?;
+    let page = HistoryPage {
+        site_title: &state.site_title,
+        id,
+        headline: story.headline.text.clone(),
+        versions: versions
+            .into_iter()
+            .map(|v| VersionRow {
+                version: v.version,
+                updated_iso: views::iso(v.updated),
+                updated: views::fmt_time(v.updated),
+                change_note: if v.change_note.trim().is_empty() {
+                    if v.version == 1 {
+                        "First version.".to_string()
+                    } else {
+                        String::new()
+                    }
+                } else {
+                    v.change_note
+                },
+                current: v.version == story.version,
+            })
+            .collect(),
+    };
+    render(&state, &page)
+}
+
+struct StoryLink {
+    id: StoryId,
+    headline: String,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage<'a> {
+    site_title: &'a str,
+    title: String,
+    outlet: String,
+    byline: Option<String>,
+    published_iso: Option<String>,
+    published: Option<String>,
+    lang: Option<String>,
+    original: Option<String>,
+    /// The stored URL when it is not a link we show (e.g. `file://`).
+    origin_text: Option<String>,
+    paragraphs: Vec<Vec<Segment>>,
+    story: Option<StoryLink>,
+}
+
+/// The story an article belongs to, when the store can tell cheaply: stories
+/// whose latest member is at least as new as the article.
+async fn story_of(state: &AppState, a: &Article) -> Option<StoryLink> {
+    let since = a.published?;
+    let candidates = match state.store.recent_story_members(since).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!("article {}: cannot look up its story: {e}", a.id);
+            return None;
+        }
+    };
+    let (sid, _) = candidates.iter().find(|(_, m)| m.contains(&a.id))?;
+    let story = state.store.story(*sid).await.ok()??;
+    Some(StoryLink {
+        id: story.id,
+        headline: story.headline.text,
+    })
+}
+
+/// A language code safe and plausible as a `lang` attribute.
+fn clean_lang(lang: Option<&str>) -> Option<String> {
+    let l = lang?.trim();
+    (!l.is_empty() && l.len() <= 12 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| l.to_string())
+}
+
+/// `GET /articles/{id}`
+pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(&state, &id, "article")?;
+    let a = state
+        .store
+        .article(id)
+        .await
+        .map_err(|e| PageError::internal(&state.site_title, e))?
+        .ok_or_else(|| {
+            PageError::not_found(&state.site_title, format!("There is no article {id}."))
+        })?;
+    let original = views::http_href(a.link()).map(str::to_string);
+    let page = ArticlePage {
+        site_title: &state.site_title,
+        title: if a.title.trim().is_empty() {
+            "(untitled)".to_string()
+        } else {
+            a.title.clone()
+        },
+        outlet: a.outlet.clone(),
+        byline: a.byline.clone().filter(|b| !b.trim().is_empty()),
+        published_iso: a.published.map(views::iso),
+        published: a.published.map(views::fmt_time),
+        lang: clean_lang(a.language.as_deref()),
+        origin_text: original
+            .is_none()
+            .then(|| a.url.clone())
+            .filter(|u| !u.is_empty()),
+        original,
+        paragraphs: views::article_paragraphs(&a),
+        story: story_of(&state, &a).await,
+    };
+    render(&state, &page)
+}
+
+/// Any other path.
+pub(crate) async fn not_found(State(state): State<AppState>) -> PageError {
+    PageError::not_found(&state.site_title, "There is nothing at this address.")
+}
