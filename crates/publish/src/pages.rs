@@ -273,19 +273,16 @@ struct ArticlePage<'a> {
     story: Option<StoryLink>,
 }
 
-/// The story an article belongs to, when the store can tell cheaply: stories
-/// whose latest member is at least as new as the article.
+/// The story an article belongs to, if it has been clustered and written.
 async fn story_of(state: &AppState, a: &Article) -> Option<StoryLink> {
-    let since = a.published?;
-    let candidates = match state.store.recent_story_members(since).await {
-        Ok(c) => c,
+    let sid = match state.store.story_of_article(a.id).await {
+        Ok(s) => s?,
         Err(e) => {
             tracing::warn!("article {}: cannot look up its story: {e}", a.id);
             return None;
         }
     };
-    let (sid, _) = candidates.iter().find(|(_, m)| m.contains(&a.id))?;
-    let story = state.store.story(*sid).await.ok()??;
+    let story = state.store.story(sid).await.ok()??;
     Some(StoryLink {
         id: story.id,
         headline: story.headline.text,

@@ -90,6 +90,14 @@ impl Store for FakeStore {
             .map(|s| s.articles.clone())
             .unwrap_or_default())
     }
+    async fn story_of_article(&self, article: ArticleId) -> Result<Option<StoryId>> {
+        self.check()?;
+        Ok(self
+            .latest()
+            .into_iter()
+            .find(|s| s.articles.contains(&article))
+            .map(|s| s.id))
+    }
     async fn recent_story_members(
         &self,
         since: DateTime<Utc>,

@@ -84,6 +84,8 @@ pub trait Store: Send + Sync {
     async fn article(&self, id: ArticleId) -> Result<Option<Article>>;
     /// Articles by id, in the order of `ids` (missing ids are skipped).
     async fn articles(&self, ids: &[ArticleId]) -> Result<Vec<Article>>;
+    /// The story an article belongs to, if it has been clustered.
+    async fn story_of_article(&self, article: ArticleId) -> Result<Option<StoryId>>;
     /// Articles not yet assigned to a story, oldest publication first.
     async fn unassigned_articles(&self) -> Result<Vec<Article>>;
 

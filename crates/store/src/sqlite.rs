@@ -264,6 +264,16 @@ impl Store for SqliteStore {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
+    async fn story_of_article(&self, article: ArticleId) -> Result<Option<StoryId>> {
+        let story: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT story_id FROM articles WHERE id = ?")
+                .bind(article)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db("finding an article's story"))?;
+        Ok(story.flatten())
+    }
+
     async fn unassigned_articles(&self) -> Result<Vec<Article>> {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id IS NULL

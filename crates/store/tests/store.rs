@@ -69,6 +69,7 @@ async fn assignment_and_stories(store: &dyn Store) {
     store.assign(&[(a, sid), (b, sid)]).await.unwrap();
     assert!(store.unassigned_articles().await.unwrap().is_empty());
     assert_eq!(store.story_members(sid).await.unwrap(), vec![b, a]);
+    assert_eq!(store.story_of_article(a).await.unwrap(), Some(sid));
     assert!(store.next_story_id().await.unwrap() > sid);
     let since = Utc.with_ymd_and_hms(2031, 4, 5, 0, 0, 0).unwrap();
     assert_eq!(
