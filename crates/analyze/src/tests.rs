@@ -1,0 +1,545 @@
+//! Tests on invented fixtures (fictional places, people and outlets).
+
+use super::*;
+use chrono::{NaiveDate, TimeZone, Utc};
+use lede_model::{DateGranularity, EntityKind};
+
+fn article(text: &str, published: Option<(i32, u32, u32)>) -> Article {
+    Article {
+        id: 7,
+        text: text.to_string(),
+        sentences: lede_text::split_sentences(text),
+        published: published.map(|(y, m, d)| Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()),
+        ..Default::default()
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn check_spans(a: &Article, an: &Analysis) {
+    let t = &a.text;
+    let ok = |s: Span| {
+        s.start <= s.end
+            && s.end <= t.len()
+            && t.is_char_boundary(s.start)
+            && t.is_char_boundary(s.end)
+    };
+    for q in &an.quotes {
+        assert!(ok(q.content_span), "{q:?}");
+        assert_eq!(q.content_span.slice(t), q.content);
+        for s in [q.speaker_span, q.cue_span].into_iter().flatten() {
+            assert!(ok(s), "{q:?}");
+        }
+    }
+    for e in &an.entities {
+        assert!(ok(e.span));
+        assert!(!e.name.is_empty());
+    }
+    for d in &an.dates {
+        assert!(ok(d.span));
+        assert_eq!(d.span.slice(t), d.text);
+    }
+}
+
+// ---------- quotes ----------
+
+#[test]
+fn quotes_empty_and_none() {
+    assert!(find_quotes(&article("", None)).is_empty());
+    let a = article(
+        "The river rose overnight. Roads were closed near Eastbrook.",
+        None,
+    );
+    assert!(find_quotes(&a).is_empty());
+}
+
+#[test]
+fn quote_said_after_with_title_role() {
+    let a = article(
+        "Mayor Lena Ortiz of Eastbrook visited the dam on Tuesday. \"We will rebuild every bridge,\" Ortiz said.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    let q = &q[0];
+    assert_eq!(q.content, "We will rebuild every bridge");
+    assert_eq!(q.content_span.slice(&a.text), q.content);
+    assert_eq!(q.speaker.as_deref(), Some("Lena Ortiz"));
+    assert_eq!(q.speaker_span.unwrap().slice(&a.text), "Ortiz");
+    assert_eq!(q.role.as_deref(), Some("Mayor"));
+    assert_eq!(q.role_sentence, Some(0));
+    assert_eq!(q.cue.as_deref(), Some("said"));
+    assert_eq!(q.sentence, 1);
+    assert!(q.direct);
+}
+
+#[test]
+fn quote_said_before_speaker_and_apposition_role() {
+    let a = article(
+        "Tomas Brandt, the harbour commissioner, inspected the pier. \
+         “The tide came faster than forecast,” said Brandt.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].speaker.as_deref(), Some("Tomas Brandt"));
+    assert_eq!(q[0].role.as_deref(), Some("harbour commissioner"));
+    assert_eq!(q[0].role_sentence, Some(0));
+    assert_eq!(q[0].content, "The tide came faster than forecast");
+}
+
+#[test]
+fn quote_colon_and_told_outlet() {
+    let a = article(
+        "Greywater chief executive Nadia Kell spoke after the vote. Kell told the Eastbrook Courier: \"We did nothing wrong.\"",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].speaker.as_deref(), Some("Nadia Kell"));
+    assert_eq!(q[0].cue.as_deref(), Some("told"));
+    assert_eq!(q[0].role.as_deref(), Some("Greywater chief executive"));
+    assert_eq!(q[0].content, "We did nothing wrong.");
+}
+
+#[test]
+fn quote_spanning_two_sentences_and_continuation() {
+    let a = article(
+        "Police chief Arno Velt addressed reporters. \"The suspect fled north. We are searching the hills,\" Velt said. \"We will find him.\"",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(
+        q[0].content,
+        "The suspect fled north. We are searching the hills"
+    );
+    assert_eq!(q[0].sentence, 1);
+    assert_eq!(q[0].speaker.as_deref(), Some("Arno Velt"));
+    assert_eq!(q[0].role.as_deref(), Some("Police chief"));
+    // The next quote opens its own sentence: same speaker.
+    assert_eq!(q[1].content, "We will find him.");
+    assert_eq!(q[1].speaker.as_deref(), Some("Arno Velt"));
+}
+
+#[test]
+fn pronoun_resolution_skips_names_inside_quotes() {
+    let a = article(
+        "Senator Ida Marsh met Mr. Paul Renner in Lowmoor. \"I told Renner the plan was dead,\" she said. \
+         Renner disagreed. \"Nothing is dead yet,\" he said.",
+        None,
+    );
+    let q = find_quotes(&a);
+    let direct: Vec<_> = q.iter().filter(|q| q.direct).collect();
+    assert_eq!(direct.len(), 2, "{q:?}");
+    assert_eq!(direct[0].speaker.as_deref(), Some("Ida Marsh"));
+    assert_eq!(direct[0].role.as_deref(), Some("Senator"));
+    assert_eq!(direct[0].speaker_span.unwrap().slice(&a.text), "she");
+    assert_eq!(direct[1].speaker.as_deref(), Some("Paul Renner"));
+}
+
+#[test]
+fn according_to_and_role_np() {
+    let a = article(
+        "Kestrel Air spokesman Omar Daly confirmed the delay. \
+         \"No aircraft will leave before noon,\" the spokesman said. \
+         According to Daly, the runway was flooded overnight. \
+         The airport will reopen on Friday, a Kestrel Air official said.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert!(q.len() >= 3, "{q:?}");
+    assert_eq!(q[0].speaker.as_deref(), Some("Omar Daly"));
+    assert_eq!(q[0].role.as_deref(), Some("Kestrel Air spokesman"));
+    let acc = q
+        .iter()
+        .find(|x| x.content.starts_with("the runway"))
+        .expect("according to");
+    assert!(!acc.direct);
+    assert_eq!(acc.speaker.as_deref(), Some("Omar Daly"));
+    assert_eq!(acc.content, "the runway was flooded overnight");
+    let off = q
+        .iter()
+        .find(|x| x.content.starts_with("The airport"))
+        .expect("trailing");
+    assert_eq!(off.speaker.as_deref(), Some("a Kestrel Air official"));
+}
+
+#[test]
+fn indirect_said_that() {
+    let a = article(
+        "Interior Minister Rosa Lind said on Monday that the border posts would stay closed. \
+         Lind added that talks with Norvania could resume in spring.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(q[0].content, "the border posts would stay closed");
+    assert_eq!(q[0].speaker.as_deref(), Some("Rosa Lind"));
+    assert_eq!(q[0].role.as_deref(), Some("Interior Minister"));
+    assert!(!q[0].direct);
+    assert_eq!(q[1].speaker.as_deref(), Some("Rosa Lind"));
+    assert_eq!(q[1].cue.as_deref(), Some("added"));
+}
+
+#[test]
+fn unbalanced_marks_do_not_swallow_text() {
+    let a = article(
+        "The sign read \"closed. Nobody came.\n\nOn the next day \"we stayed home,\" Ortiz said.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].content, "we stayed home");
+    assert_eq!(q[0].speaker.as_deref(), Some("Ortiz"));
+}
+
+#[test]
+fn scare_quotes_without_speaker_are_dropped() {
+    let a = article(
+        "The council called the budget \"fair\" in its report.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert!(
+        q.iter().all(|q| q.content != "fair" || q.speaker.is_some()),
+        "{q:?}"
+    );
+}
+
+// ---------- entities ----------
+
+fn ent<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
+    es.iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no entity {name:?} in {es:#?}"))
+}
+
+#[test]
+fn entities_people_orgs_places() {
+    let a = article(
+        "Interior Secretary Ken Salvo flew to Eastbrook on Monday. Salvo met officials of the \
+         Norvania Ministry of Water and Dr. Ilse Brandt of Lowmoor University in Paris. \
+         Greywater Inc. said it would pay.",
+        None,
+    );
+    let es = find_entities(&a);
+    let ken = ent(&es, "Ken Salvo");
+    assert_eq!(ken.kind, EntityKind::Person);
+    assert_eq!(ken.role.as_deref(), Some("Interior Secretary"));
+    assert_eq!(ken.span.slice(&a.text), "Ken Salvo");
+    let s = ent(&es, "Salvo");
+    assert_eq!(s.kind, EntityKind::Person);
+    assert_eq!(s.sentence, 1);
+    assert_eq!(ent(&es, "Ilse Brandt").kind, EntityKind::Person);
+    assert_eq!(
+        ent(&es, "Lowmoor University").kind,
+        EntityKind::Organization
+    );
+    assert_eq!(
+        ent(&es, "Norvania Ministry of Water").kind,
+        EntityKind::Organization
+    );
+    assert_eq!(ent(&es, "Paris").kind, EntityKind::Location);
+    assert_eq!(ent(&es, "Eastbrook").kind, EntityKind::Location);
+    assert_eq!(ent(&es, "Greywater Inc.").kind, EntityKind::Organization);
+    assert!(es.iter().all(|e| e.name != "Monday" && e.name != "The"));
+}
+
+#[test]
+fn entities_role_after_and_before() {
+    let a = article(
+        "The report was signed by Mara Quell, the deputy mayor of Eastbrook, last week. \
+         Lowmoor Bank chief economist Piet Oda disagreed.",
+        None,
+    );
+    let es = find_entities(&a);
+    let m = ent(&es, "Mara Quell");
+    assert_eq!(m.kind, EntityKind::Person);
+    assert_eq!(m.role.as_deref(), Some("deputy mayor of Eastbrook"));
+    let p = ent(&es, "Piet Oda");
+    assert_eq!(p.role.as_deref(), Some("Lowmoor Bank chief economist"));
+}
+
+#[test]
+fn entities_sentence_initial_words() {
+    let a = article(
+        "Officials said the road was shut. However, nobody was hurt. Eastbrook was calm.",
+        None,
+    );
+    let es = find_entities(&a);
+    assert!(
+        es.iter()
+            .all(|e| e.name != "Officials" && e.name != "However"),
+        "{es:?}"
+    );
+    // A single unknown capitalised word at sentence start is left out.
+    assert!(es.is_empty(), "{es:?}");
+}
+
+// ---------- dates ----------
+
+#[test]
+fn weekdays_past_and_future() {
+    // Monday 2025-03-10.
+    let a = article(
+        "The dam burst on Sunday. Crews will return on Wednesday. It was inspected last Monday. \
+         Voting ends next Monday.",
+        Some((2025, 3, 10)),
+    );
+    let d = find_dates(&a);
+    let got: Vec<(&str, NaiveDate)> = d.iter().map(|t| (t.text.as_str(), t.date)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Sunday", date(2025, 3, 9)),
+            ("Wednesday", date(2025, 3, 12)),
+            ("last Monday", date(2025, 3, 3)),
+            ("next Monday", date(2025, 3, 17)),
+        ]
+    );
+    assert_eq!(d[1].sentence, 1);
+    assert!(d.iter().all(|t| t.granularity == DateGranularity::Day));
+}
+
+#[test]
+fn weekday_across_month_boundary() {
+    // Tuesday 2025-04-01: "on Saturday" is 2025-03-29.
+    let a = article(
+        "The ferry sank on Saturday, officials said.",
+        Some((2025, 4, 1)),
+    );
+    let d = find_dates(&a);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].date, date(2025, 3, 29));
+    // Future across a year boundary: Wednesday 2025-12-31, "will ... Friday" = 2026-01-02.
+    let a = article("The bridge will reopen on Friday.", Some((2025, 12, 31)));
+    assert_eq!(find_dates(&a)[0].date, date(2026, 1, 2));
+}
+
+#[test]
+fn relative_and_absolute_dates() {
+    let a = article(
+        "Yesterday the board met. The vote is tomorrow. Last night the lights failed. \
+         Sales fell last month and will rise next year. The plant opened on May 3, 2010, \
+         closed on 3rd of June and reopened in 2022. The report dated 2011-02-14 came out in March 2012. \
+         Work began three days ago. Prices rose in May.",
+        Some((2025, 3, 10)),
+    );
+    let d = find_dates(&a);
+    let got: Vec<(&str, NaiveDate, DateGranularity)> = d
+        .iter()
+        .map(|t| (t.text.as_str(), t.date, t.granularity))
+        .collect();
+    use DateGranularity::*;
+    assert_eq!(
+        got,
+        vec![
+            ("Yesterday", date(2025, 3, 9), Day),
+            ("tomorrow", date(2025, 3, 11), Day),
+            ("Last night", date(2025, 3, 9), Day),
+            ("last month", date(2025, 2, 1), Month),
+            ("next year", date(2026, 1, 1), Year),
+            ("May 3, 2010", date(2010, 5, 3), Day),
+            ("3rd of June", date(2024, 6, 3), Day),
+            ("2022", date(2022, 1, 1), Year),
+            ("2011-02-14", date(2011, 2, 14), Day),
+            ("March 2012", date(2012, 3, 1), Month),
+            ("three days ago", date(2025, 3, 7), Day),
+            ("May", date(2024, 5, 1), Month),
+        ]
+    );
+}
+
+#[test]
+fn month_day_year_inference_near_new_year() {
+    let a = article(
+        "The storm hit on Dec. 28. Repairs start Jan. 5.",
+        Some((2025, 1, 2)),
+    );
+    let d = find_dates(&a);
+    assert_eq!(d[0].date, date(2024, 12, 28));
+    assert_eq!(d[1].date, date(2025, 1, 5));
+    let a = article("Talks are set for Jan. 5.", Some((2024, 12, 30)));
+    assert_eq!(find_dates(&a)[0].date, date(2025, 1, 5));
+}
+
+#[test]
+fn no_publication_date_only_absolute() {
+    let a = article(
+        "On Sunday, yesterday, May 3 and May 3, 2010 and in 1999.",
+        None,
+    );
+    let d = find_dates(&a);
+    let got: Vec<&str> = d.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(got, vec!["May 3, 2010", "1999"]);
+}
+
+#[test]
+fn numbers_are_not_years() {
+    let a = article(
+        "The fund grew by 2015% in 2015, 1,200 jobs in 2020.5 terms.",
+        Some((2025, 3, 10)),
+    );
+    let got: Vec<String> = find_dates(&a).into_iter().map(|t| t.text).collect();
+    assert_eq!(got, vec!["2015"]);
+}
+
+// ---------- analyze, robustness ----------
+
+#[test]
+fn analyze_fills_all_parts() {
+    let a = article(
+        "Mayor Lena Ortiz said on Sunday that the levee held. \"We were lucky,\" she told the Eastbrook Courier.",
+        Some((2025, 3, 10)),
+    );
+    let an = analyze(&a);
+    assert_eq!(an.article, 7);
+    assert_eq!(an.quotes.len(), 2, "{:?}", an.quotes);
+    assert_eq!(an.quotes[1].speaker.as_deref(), Some("Lena Ortiz"));
+    assert!(an.entities.iter().any(|e| e.name == "Lena Ortiz"));
+    assert_eq!(an.dates[0].date, date(2025, 3, 9));
+    check_spans(&a, &an);
+}
+
+#[test]
+fn bad_sentence_spans_do_not_panic() {
+    let mut a = article("Ćiro said: “Hi.” Then Ortiz left.", Some((2025, 3, 10)));
+    a.sentences = vec![Span::new(1, 2), Span::new(50, 60), Span::new(9, 3)];
+    let an = analyze(&a);
+    check_spans(&a, &an);
+    a.sentences.clear();
+    let an = analyze(&a);
+    check_spans(&a, &an);
+}
+
+/// Tiny deterministic generator for fuzz-like inputs without extra crates.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn odd_inputs_never_panic_and_spans_are_valid() {
+    let pieces = [
+        "\"",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "'",
+        ".",
+        "?",
+        "!",
+        "…",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\n\n",
+        "Mr.",
+        "Dr",
+        "U.S.",
+        "said",
+        "told",
+        "he",
+        "she",
+        "they",
+        "it",
+        "according to",
+        "Ortiz",
+        "Lena",
+        "Mayor",
+        "the spokesman",
+        "on",
+        "Monday",
+        "May",
+        "3",
+        "2010",
+        "-",
+        "2010-05-03",
+        "Ć",
+        "é",
+        "日本",
+        "🙂",
+        "(",
+        ")",
+        "last",
+        "next",
+        "week",
+        "ago",
+        "three",
+        "days",
+        "of",
+        "Eastbrook",
+        "Inc.",
+        "that",
+        "In",
+        "\t",
+        "\u{301}",
+        "'s",
+        "’s",
+        ",\"",
+        ".\"",
+    ];
+    let mut rng = Lcg(42);
+    for round in 0..1500 {
+        let n = (rng.next() % 40) as usize;
+        let mut s = String::new();
+        for _ in 0..n {
+            s.push_str(pieces[(rng.next() % pieces.len() as u64) as usize]);
+            if rng.next().is_multiple_of(3) {
+                s.push(' ');
+            }
+        }
+        let published = if round % 2 == 0 {
+            Some((2025, 3, 10))
+        } else {
+            None
+        };
+        let a = article(&s, published);
+        let an = analyze(&a);
+        check_spans(&a, &an);
+    }
+    for s in [
+        "\"",
+        "\"\"",
+        "“”",
+        "”“",
+        "...",
+        "\n\n\"\n\n",
+        "\" said he",
+        "said \"",
+        "'' ``",
+    ] {
+        let a = article(s, Some((2025, 3, 10)));
+        check_spans(&a, &analyze(&a));
+    }
+}
+
+#[test]
+fn regressions_from_real_prose() {
+    // Leading participle clause is not the content of a trailing attribution.
+    let a = article(
+        "Norvanian Health Secretary Ada Pell spoke late. Announcing the figures, Ms Pell said that new cases were slowing down.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].content, "new cases were slowing down");
+    assert_eq!(q[0].speaker.as_deref(), Some("Ada Pell"));
+    assert_eq!(q[0].role.as_deref(), Some("Norvanian Health Secretary"));
+    // "New" starts names; "The Netherlands" is a place.
+    let a = article("Flights to New Zealand and The Netherlands resumed.", None);
+    let es = find_entities(&a);
+    assert_eq!(ent(&es, "New Zealand").kind, EntityKind::Location);
+    assert_eq!(ent(&es, "The Netherlands").kind, EntityKind::Location);
+}

@@ -1,0 +1,441 @@
+//! A small, careful HTTP client for feeds and article pages.
+//!
+//! - identifies itself with [`USER_AGENT`];
+//! - connect and total timeouts;
+//! - a body size limit enforced while streaming (also on decompressed bytes);
+//! - at most N redirects, only to http(s);
+//! - refuses private, loopback, link-local, unspecified, multicast, CGNAT and
+//!   other non-public addresses *after* DNS resolution, through a custom
+//!   resolver, so every redirect hop is checked too (unless `allow_private`);
+//! - conditional GET (ETag / Last-Modified) with [`FetchOutcome::NotModified`] on 304.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{
+    HeaderMap, CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
+
+use crate::SourceError;
+
+/// The user agent lede sends.
+pub const USER_AGENT: &str = "lede/0.1 (+https://github.com/lede-news/lede)";
+
+/// Settings of a [`Fetcher`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchConfig {
+    pub user_agent: String,
+    pub connect_timeout: Duration,
+    /// Whole request, body included.
+    pub timeout: Duration,
+    /// Largest accepted body (after decompression), in bytes.
+    pub max_body_bytes: usize,
+    pub max_redirects: usize,
+    /// Allow private/loopback/... addresses (tests, intranet feeds). Off by default.
+    pub allow_private: bool,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            user_agent: USER_AGENT.to_string(),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            allow_private: false,
+        }
+    }
+}
+
+/// What a GET returned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchOutcome {
+    /// 304: the validators sent still match.
+    NotModified,
+    Fetched {
+        /// The URL after redirects.
+        final_url: String,
+        content_type: Option<String>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        body: Vec<u8>,
+    },
+}
+
+/// Why a fetch failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("{url}: invalid URL: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error("{url}: refusing scheme {scheme:?} (only http and https)")]
+    Scheme { url: String, scheme: String },
+    #[error("{url}: refusing to connect to non-public address {addr}")]
+    Refused { url: String, addr: String },
+    #[error("{url}: response exceeds {limit} bytes")]
+    TooLarge { url: String, limit: usize },
+    #[error("{url}: HTTP status {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: timed out")]
+    Timeout { url: String },
+    #[error("{url}: too many redirects (limit {limit})")]
+    TooManyRedirects { url: String, limit: usize },
+    #[error("{url}: {reason}")]
+    Network { url: String, reason: String },
+    #[error("could not build HTTP client: {0}")]
+    Client(String),
+    #[error("{0}")]
+    Feed(SourceError),
+}
+
+/// Whether `ip` is a public unicast address lede may connect to.
+///
+/// Refused: private (10/8, 172.16/12, 192.168/16), loopback, link-local
+/// (169.254/16, fe80::/10), unspecified, "this network" (0/8), broadcast,
+/// multicast, CGNAT (100.64/10), benchmarking (198.18/15), documentation,
+/// reserved (240/4), IETF (192.0.0/24), IPv6 ULA (fc00::/7), site-local,
+/// and IPv4-mapped/NAT64 forms of any of those.
+pub fn is_public_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || ip.is_documentation()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // CGNAT
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || a >= 240) // reserved
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return is_public_v4(v4);
+    }
+    let seg = ip.segments();
+    // NAT64 well-known prefix 64:ff9b::/96 embeds an IPv4 address.
+    if seg[0] == 0x64 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] {
+        let o = ip.octets();
+        return is_public_v4(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+    }
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (seg[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
+        || (seg[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
+        || (seg[0] & 0xffc0) == 0xfec0 // site-local (deprecated)
+        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
+        || seg[..6] == [0, 0, 0, 0, 0, 0]) // IPv4-compatible (deprecated) and ::/96
+}
+
+/// Error a refused address produces inside reqwest (found again by downcasting).
+#[derive(Debug)]
+struct BlockedAddress(String);
+
+impl std::fmt::Display for BlockedAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "refusing to connect to non-public address {}", self.0)
+    }
+}
+impl std::error::Error for BlockedAddress {}
+
+/// Resolves with the system resolver, then drops non-public addresses; fails
+/// when none is left.
+struct GuardedResolver;
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { Box::new(e) })?
+                .collect();
+            let (public, refused): (Vec<SocketAddr>, Vec<SocketAddr>) =
+                addrs.into_iter().partition(|a| is_public_ip(a.ip()));
+            if public.is_empty() {
+                let shown = refused
+                    .first()
+                    .map(|a| format!("{host} ({})", a.ip()))
+                    .unwrap_or_else(|| format!("{host} (no addresses)"));
+                return Err(
+                    Box::new(BlockedAddress(shown)) as Box<dyn std::error::Error + Send + Sync>
+                );
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// An HTTP client with lede's limits. Cheap to clone (shares one connection pool).
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    config: Arc<FetchConfig>,
+}
+
+/// Check the scheme and, when `allow_private` is off, an IP-literal host
+/// (those never reach the resolver).
+fn check_url(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchError> {
+    let shown = url.to_string();
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(FetchError::Scheme {
+            url: shown,
+            scheme: url.scheme().to_string(),
+        });
+    }
+    if !allow_private {
+        let ip = match url.host() {
+            Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+            Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
+            _ => None,
+        };
+        if let Some(ip) = ip.filter(|ip| !is_public_ip(*ip)) {
+            return Err(FetchError::Refused {
+                url: shown,
+                addr: ip.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+impl Fetcher {
+    pub fn new(config: FetchConfig) -> Result<Self, FetchError> {
+        let allow_private = config.allow_private;
+        let max_redirects = config.max_redirects;
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                return attempt.error(TooManyRedirects);
+            }
+            match check_url(attempt.url(), allow_private) {
+                Ok(()) => attempt.follow(),
+                Err(FetchError::Refused { addr, .. }) => attempt.error(BlockedAddress(addr)),
+                Err(e) => attempt.error(e.to_string()),
+            }
+        });
+        let mut builder = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .redirect(policy)
+            // A proxy would resolve names itself, bypassing the address check.
+            .no_proxy();
+        if !allow_private {
+            builder = builder.dns_resolver(Arc::new(GuardedResolver));
+        }
+        let client = builder
+            .build()
+            .map_err(|e| FetchError::Client(e.to_string()))?;
+        Ok(Fetcher {
+            client,
+            config: Arc::new(config),
+        })
+    }
+
+    pub fn config(&self) -> &FetchConfig {
+        &self.config
+    }
+
+    /// GET `url`, sending the validators when given. 304 gives
+    /// [`FetchOutcome::NotModified`]; other non-2xx statuses are errors.
+    pub async fn get(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Result<FetchOutcome, FetchError> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| FetchError::InvalidUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        check_url(&parsed, self.config.allow_private)?;
+        let mut headers = HeaderMap::new();
+        if let Some(v) = etag.and_then(|v| v.parse().ok()) {
+            headers.insert(IF_NONE_MATCH, v);
+        }
+        if let Some(v) = last_modified.and_then(|v| v.parse().ok()) {
+            headers.insert(IF_MODIFIED_SINCE, v);
+        }
+        let mut resp = self
+            .client
+            .get(parsed)
+            .headers(headers)
+            .send()
+            .await
+            .map_err(|e| self.map_err(url, e))?;
+        let status = resp.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(FetchOutcome::NotModified);
+        }
+        let final_url = resp.url().to_string();
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                url: final_url,
+                status: status.as_u16(),
+            });
+        }
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let etag = header(ETAG);
+        let last_modified = header(LAST_MODIFIED);
+        let limit = self.config.max_body_bytes;
+        // A declared length over the limit fails early (only when not compressed:
+        // the limit is on decoded bytes, which reqwest reports without a length).
+        if let Some(len) = header(CONTENT_LENGTH).and_then(|l| l.parse::<u64>().ok()) {
+            if len > limit as u64 {
+                return Err(FetchError::TooLarge {
+                    url: final_url,
+                    limit,
+                });
+            }
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Err(FetchError::TooLarge {
+                            url: final_url,
+                            limit,
+                        });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(self.map_err(&final_url, e)),
+            }
+        }
+        Ok(FetchOutcome::Fetched {
+            final_url,
+            content_type,
+            etag,
+            last_modified,
+            body,
+        })
+    }
+
+    fn map_err(&self, url: &str, e: reqwest::Error) -> FetchError {
+        let url = e
+            .url()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| url.to_string());
+        let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(s) = src {
+            if let Some(b) = s.downcast_ref::<BlockedAddress>() {
+                return FetchError::Refused {
+                    url,
+                    addr: b.0.clone(),
+                };
+            }
+            if s.downcast_ref::<TooManyRedirects>().is_some() {
+                return FetchError::TooManyRedirects {
+                    url,
+                    limit: self.config.max_redirects,
+                };
+            }
+            src = s.source();
+        }
+        if e.is_timeout() {
+            return FetchError::Timeout { url };
+        }
+        // The innermost cause is usually the informative one.
+        let mut reason = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            reason = format!("{reason}: {s}");
+            src = s.source();
+        }
+        FetchError::Network { url, reason }
+    }
+}
+
+#[derive(Debug)]
+struct TooManyRedirects;
+impl std::fmt::Display for TooManyRedirects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("too many redirects")
+    }
+}
+impl std::error::Error for TooManyRedirects {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn refuses_non_public_addresses() {
+        for s in [
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.1.2.3",
+            "64:ff9b::a00:1",
+        ] {
+            assert!(!is_public_ip(ip(s)), "{s} should be refused");
+        }
+        for s in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(is_public_ip(ip(s)), "{s} should be allowed");
+        }
+    }
+
+    #[test]
+    fn url_checks() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        assert!(matches!(
+            check_url(&u("ftp://x.example/"), false),
+            Err(FetchError::Scheme { .. })
+        ));
+        assert!(matches!(
+            check_url(&u("file:///etc/passwd"), true),
+            Err(FetchError::Scheme { .. })
+        ));
+        assert!(matches!(
+            check_url(&u("http://169.254.169.254/latest"), false),
+            Err(FetchError::Refused { .. })
+        ));
+        assert!(matches!(
+            check_url(&u("http://[::1]:8080/"), false),
+            Err(FetchError::Refused { .. })
+        ));
+        assert!(check_url(&u("http://127.0.0.1/"), true).is_ok());
+        assert!(check_url(&u("https://news.example/"), false).is_ok());
+    }
+}
