@@ -151,7 +151,7 @@ pub fn cluster_stream(input: &Path) -> Result<()> {
             Some(other) => other.to_string(),
             None => (i + 1).to_string(),
         };
-        let published = lede_fetch::files::parse_date(s("published"));
+        let published = lede_extract::parse_date(s("published"));
         let a = clusterer.add(&ClusterDoc {
             id: i as i64 + 1,
             title: s("title"),

@@ -193,7 +193,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Feeds { action } => {
             let store = config.open_store().await?;
-            feeds(&store, action).await?;
+            feeds(store.as_ref(), action).await?;
         }
         Command::Status => {
             let store = config.open_store().await?;
@@ -218,8 +218,11 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
 async fn feeds(store: &dyn Store, action: FeedsAction) -> Result<()> {
     match action {
         FeedsAction::Add { url } => {
-            let url = lede_fetch::http::check_url(&url).with_context(|| format!("adding {url}"))?;
-            let f = store.add_feed(url.as_str(), None).await?;
+            let parsed = url::Url::parse(&url).with_context(|| format!("adding {url}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                anyhow::bail!("adding {url}: only http and https feeds can be polled");
+            }
+            let f = store.add_feed(parsed.as_str(), None).await?;
             println!("subscribed: {} (id {})", f.url, f.id);
         }
         FeedsAction::Remove { url } => {
