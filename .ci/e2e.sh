@@ -28,8 +28,11 @@ def get(path):
         assert r.status == 200, (path, r.status)
         return r.read().decode("utf-8")
 
-api = json.loads(get("/api/stories?limit=200"))
-stories = api["stories"]
+stories, offset = [], 0
+while offset is not None:
+    api = json.loads(get(f"/api/stories?limit=200&offset={offset}"))
+    stories += api["stories"]
+    offset = api.get("next_offset")
 assert stories, "no stories"
 for s in stories:
     for k in ("id", "headline", "dek", "updated", "sources", "articles"):
@@ -48,7 +51,7 @@ def shown(t, page):
 assert shown(best["headline"], page), "story page lacks its headline"
 assert "Sources" in page, "story page lacks its sources"
 front = get("/")
-assert any(shown(s["headline"], front) for s in multi[:5]), "front page lacks the newest stories"
+assert any(shown(s["headline"], front) for s in multi[:20]), "front page lacks the newest multi-source stories"
 ET.fromstring(get("/feed.atom"))
 print(f"e2e ok: {len(stories)} stories listed, {len(multi)} with 2+ sources; "
       f"largest: {best['sources']} sources, \"{best['headline']}\"")
