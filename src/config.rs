@@ -106,7 +106,11 @@ mod tests {
     fn flag_beats_file_beats_default() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("lede.toml");
-        std::fs::write(&file, "data_dir = \"from-file\"\naddr = \"127.0.0.1:9999\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "data_dir = \"from-file\"\naddr = \"127.0.0.1:9999\"\n",
+        )
+        .unwrap();
         let c = Config::load(Some(&file), None).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("from-file"));
         assert_eq!(c.addr.port(), 9999);

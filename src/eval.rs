@@ -104,9 +104,8 @@ pub fn run(what: EvalCommand) -> Result<ExitCode> {
                     clustering::run(&order)
                 })
                 .collect();
-            let stat = |f: fn(&ClusterScores) -> f64| {
-                mean_std(&runs.iter().map(f).collect::<Vec<_>>())
-            };
+            let stat =
+                |f: fn(&ClusterScores) -> f64| mean_std(&runs.iter().map(f).collect::<Vec<_>>());
             let show = |name: &str, f: fn(&ClusterScores) -> f64| {
                 let (m, sd) = stat(f);
                 format!("{name} {m:.4} ±{sd:.4}")
@@ -142,7 +141,11 @@ pub fn cluster_stream(input: &Path) -> Result<()> {
     let mut clusterer = Clusterer::new(ClusterConfig::default(), 1);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let v: serde_json::Value = serde_json::from_str(line)
             .map_err(|e| anyhow::anyhow!("{}:{}: invalid JSON: {e}", input.display(), i + 1))?;
         let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("");

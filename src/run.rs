@@ -38,7 +38,10 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, options: RunOptions) ->
         if store.feeds().await?.is_empty() {
             let defaults = lede_fetch::feeds::parse_opml(lede_fetch::feeds::DEFAULT_OPML)
                 .context("parsing the shipped default feed list")?;
-            tracing::info!(feeds = defaults.len(), "no subscriptions yet: subscribing to the default list");
+            tracing::info!(
+                feeds = defaults.len(),
+                "no subscriptions yet: subscribing to the default list"
+            );
             for (url, title) in defaults {
                 store.add_feed(&url, title.as_deref()).await?;
             }
@@ -48,7 +51,10 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, options: RunOptions) ->
         None
     };
 
-    let mut server = tokio::spawn(lede_publish::serve(config.app_state(store.clone()), options.addr));
+    let mut server = tokio::spawn(lede_publish::serve(
+        config.app_state(store.clone()),
+        options.addr,
+    ));
     loop {
         if let Some(fetcher) = &fetcher {
             let added = poll_due_feeds(store.as_ref(), fetcher, options.interval).await?;

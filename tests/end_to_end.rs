@@ -46,7 +46,10 @@ fn get(port: u16, path: &str) -> (u16, String) {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(body)
     } else {
         body.to_string()
@@ -107,13 +110,19 @@ fn import_build_and_serve_a_corpus() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
 
-    let out = lede(&data, &["import", fixtures().join("corpus").to_str().unwrap()]);
+    let out = lede(
+        &data,
+        &["import", fixtures().join("corpus").to_str().unwrap()],
+    );
     assert!(out.status.success(), "import failed: {}", stderr(&out));
     let log = stderr(&out);
     assert!(log.contains("imported 8 new articles"), "{log}");
 
     // Importing the same input again adds nothing.
-    let again = lede(&data, &["import", fixtures().join("corpus").to_str().unwrap()]);
+    let again = lede(
+        &data,
+        &["import", fixtures().join("corpus").to_str().unwrap()],
+    );
     assert!(again.status.success());
     assert!(
         stderr(&again).contains("imported 0 new articles (8 duplicates"),
@@ -162,7 +171,10 @@ fn import_build_and_serve_a_corpus() {
     let (status, page) = get(port, &format!("/stories/{id}"));
     assert_eq!(status, 200);
     assert!(page.contains("Miller Bridge"));
-    assert!(page.contains("Timeline"), "a three-day story has a timeline");
+    assert!(
+        page.contains("Timeline"),
+        "a three-day story has a timeline"
+    );
     assert!(page.contains("Lena Ortiz"));
     assert!(page.contains("Westport Daily") && page.contains("Tallow Valley News"));
 
@@ -210,5 +222,9 @@ fn second_writer_on_the_same_data_dir_is_refused() {
     lock.lock().unwrap();
     let out = lede(&data, &["build"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("another lede process"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("another lede process"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -62,8 +62,16 @@ pub fn score<G: Eq + Hash + Clone, P: Eq + Hash + Clone>(gold: &[G], pred: &[P])
     let tp: f64 = table.values().map(|&c| pairs(c)).sum();
     let pred_pairs: f64 = pred_sizes.values().map(|&c| pairs(c)).sum();
     let gold_pairs: f64 = gold_sizes.values().map(|&c| pairs(c)).sum();
-    let pairwise_p = if pred_pairs > 0.0 { tp / pred_pairs } else { 1.0 };
-    let pairwise_r = if gold_pairs > 0.0 { tp / gold_pairs } else { 1.0 };
+    let pairwise_p = if pred_pairs > 0.0 {
+        tp / pred_pairs
+    } else {
+        1.0
+    };
+    let pairwise_r = if gold_pairs > 0.0 {
+        tp / gold_pairs
+    } else {
+        1.0
+    };
     // BCubed: an item in cell (g, p) has precision n_gp / |p| and recall n_gp / |g|.
     let (mut bp, mut br) = (0.0, 0.0);
     for ((g, p), &c) in &table {
@@ -114,7 +122,11 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<GoldDoc>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut docs = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let v: serde_json::Value = serde_json::from_str(line)
             .with_context(|| format!("{}:{}: invalid JSON", path.display(), i + 1))?;
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);

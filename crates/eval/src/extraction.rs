@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn identical_text_scores_one() {
-        let (p, r) = page_scores("the harbor bridge opened today", "the harbor bridge opened today");
+        let (p, r) = page_scores(
+            "the harbor bridge opened today",
+            "the harbor bridge opened today",
+        );
         assert_eq!(p, Some(1.0));
         assert_eq!(r, 1.0);
     }

@@ -112,8 +112,12 @@ pub trait Store: Send + Sync {
     async fn story_versions(&self, id: StoryId) -> Result<Vec<StoryVersionInfo>>;
     /// Written stories, newest (latest publication) first, that have at least
     /// `min_sources` independent sources.
-    async fn stories(&self, min_sources: usize, limit: usize, offset: usize)
-        -> Result<Vec<StorySummary>>;
+    async fn stories(
+        &self,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>>;
     /// All written stories in full (for related-story computation and export).
     async fn all_stories(&self) -> Result<Vec<Story>>;
 

@@ -122,7 +122,11 @@ impl SqliteStore {
         .map_err(db("creating the migrations table"))?;
         let current = self.schema_version().await?;
         for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-            let mut tx = self.pool.begin().await.map_err(db("starting a migration"))?;
+            let mut tx = self
+                .pool
+                .begin()
+                .await
+                .map_err(db("starting a migration"))?;
             sqlx::raw_sql(sql)
                 .execute(&mut *tx)
                 .await
@@ -144,12 +148,10 @@ const ARTICLE_COLUMNS: &str =
     "id, url, canonical_url, outlet, title, byline, published, language, body, sentences";
 
 fn article_from_row(row: &SqliteRow) -> Result<Article> {
-    let spans: Vec<(usize, usize)> =
-        serde_json::from_str(&row.get::<String, _>("sentences")).map_err(|source| {
-            StoreError::Corrupt {
-                context: "article sentences",
-                source,
-            }
+    let spans: Vec<(usize, usize)> = serde_json::from_str(&row.get::<String, _>("sentences"))
+        .map_err(|source| StoreError::Corrupt {
+            context: "article sentences",
+            source,
         })?;
     Ok(Article {
         id: row.get("id"),
@@ -350,7 +352,11 @@ impl Store for SqliteStore {
         let json = serde_json::to_string(story).expect("stories serialise");
         let summary =
             serde_json::to_string(&StorySummary::from(story)).expect("summaries serialise");
-        let mut tx = self.pool.begin().await.map_err(db("starting a story save"))?;
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(db("starting a story save"))?;
         sqlx::query(
             "INSERT INTO stories (id, version, updated, first_published, last_published,
                  sources, summary, story)

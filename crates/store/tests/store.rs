@@ -19,7 +19,11 @@ fn article(url: &str, text: &str, day: u32) -> Article {
 }
 
 async fn articles_are_stored_once(store: &dyn Store) {
-    let a = article("https://herald.example/a", "The old bridge closed on Monday.", 3);
+    let a = article(
+        "https://herald.example/a",
+        "The old bridge closed on Monday.",
+        3,
+    );
     let first = store.insert_article(&a).await.unwrap();
     let Inserted::New(id) = first else {
         panic!("first insert must be new")
@@ -129,8 +133,14 @@ async fn feeds(store: &dyn Store) {
     f.last_error = Some("HTTP 500".into());
     store.update_feed(&f).await.unwrap();
     assert_eq!(store.feeds().await.unwrap(), vec![f]);
-    assert!(store.remove_feed("https://herald.example/rss").await.unwrap());
-    assert!(!store.remove_feed("https://herald.example/rss").await.unwrap());
+    assert!(store
+        .remove_feed("https://herald.example/rss")
+        .await
+        .unwrap());
+    assert!(!store
+        .remove_feed("https://herald.example/rss")
+        .await
+        .unwrap());
 }
 
 macro_rules! backend_suite {

@@ -46,8 +46,7 @@ pub struct VerifyReport {
 pub type Reason = String;
 
 const NEGATIONS: &[&str] = &[
-    "not", "no", "never", "n't", "without", "nobody", "none", "neither", "nor", "nothing",
-    "cannot",
+    "not", "no", "never", "n't", "without", "nobody", "none", "neither", "nor", "nothing", "cannot",
 ];
 
 fn normalise_quotes(s: &str) -> String {
@@ -150,7 +149,10 @@ pub fn check_sentence(
     let mut primary = String::new();
     for (i, c) in sentence.citations.iter().enumerate() {
         let article = sources.articles.get(&c.article).ok_or_else(|| {
-            format!("cites article {} which is not a source of this story", c.article)
+            format!(
+                "cites article {} which is not a source of this story",
+                c.article
+            )
         })?;
         let text = article.sentence(c.sentence);
         if text.is_empty() && !(headline && c.sentence == 0) {
@@ -175,7 +177,9 @@ pub fn check_sentence(
 
     for q in quoted(&sentence.text) {
         if !evidence_norm.contains(&q) {
-            return Err(format!("quote not found verbatim in the cited sources: \"{q}\""));
+            return Err(format!(
+                "quote not found verbatim in the cited sources: \"{q}\""
+            ));
         }
     }
 
@@ -198,7 +202,11 @@ pub fn check_sentence(
         }
         let first = t.text.chars().next().unwrap_or(' ');
         if first.is_uppercase() {
-            let w = t.text.trim_end_matches('.').replace('\u{2019}', "'").to_lowercase();
+            let w = t
+                .text
+                .trim_end_matches('.')
+                .replace('\u{2019}', "'")
+                .to_lowercase();
             let bare = w.trim_end_matches("'s");
             if !evidence_set.contains(w.as_str())
                 && !evidence_set.contains(bare)

@@ -48,7 +48,11 @@ fn cite(article: ArticleId, sentence: usize) -> Citation {
 
 fn check(text: &str, citations: Vec<Citation>) -> Result<(), Reason> {
     let arts = sources();
-    check_sentence(&CitedSentence::new(text, citations), &Sources::new(&arts), false)
+    check_sentence(
+        &CitedSentence::new(text, citations),
+        &Sources::new(&arts),
+        false,
+    )
 }
 
 #[test]
@@ -152,7 +156,10 @@ fn verify_story_drops_and_records() {
     };
     let report = verify_story(&mut story, &arts);
     assert_eq!(report.dropped, 2);
-    assert_eq!(story.dek, good, "the lede's first sentence replaces a failed dek");
+    assert_eq!(
+        story.dek, good,
+        "the lede's first sentence replaces a failed dek"
+    );
     assert!(story.body.is_empty());
     assert_eq!(story.dropped.len(), 2);
     assert!(story.dropped[0].reason.contains("9,000"));

@@ -122,7 +122,12 @@ impl Writer for ExtractiveWriter {
         });
         story.lede = paragraphs.next().unwrap_or_default();
         story.body = paragraphs.collect();
-        for s in story.lede.sentences.iter().chain(story.body.iter().flat_map(|p| &p.sentences)) {
+        for s in story
+            .lede
+            .sentences
+            .iter()
+            .chain(story.body.iter().flat_map(|p| &p.sentences))
+        {
             for c in &s.citations {
                 used.insert((c.article, c.sentence));
             }
@@ -208,7 +213,10 @@ impl ExtractiveWriter {
         // Drop entries that repeat an earlier one in other words.
         let mut kept: Vec<(NaiveDate, Candidate)> = Vec::new();
         for (d, c) in days {
-            if kept.iter().all(|(_, k)| select::cosine(&k.stems, &c.stems) < 0.5) {
+            if kept
+                .iter()
+                .all(|(_, k)| select::cosine(&k.stems, &c.stems) < 0.5)
+            {
                 kept.push((d, c));
             }
         }
@@ -280,9 +288,7 @@ impl ExtractiveWriter {
                     .sentences
                     .iter()
                     .enumerate()
-                    .filter(|(_, s)| {
-                        s.start < q.content_span.end && q.content_span.start < s.end
-                    })
+                    .filter(|(_, s)| s.start < q.content_span.end && q.content_span.start < s.end)
                     .map(|(i, _)| Citation {
                         article: a.id,
                         sentence: i,
@@ -358,7 +364,10 @@ impl ExtractiveWriter {
 /// "Interior Secretary Ken Salazar" for a title-like role, "Ken Salazar, the
 /// interior secretary," for a descriptive one; the name alone after the first mention.
 fn attribute(speaker: &str, role: Option<&str>, first_mention: bool) -> String {
-    match role.map(str::trim).filter(|r| !r.is_empty() && first_mention) {
+    match role
+        .map(str::trim)
+        .filter(|r| !r.is_empty() && first_mention)
+    {
         None => speaker.to_string(),
         Some(r) => {
             let lower = r.to_lowercase();
@@ -397,7 +406,10 @@ fn top_entities(analyses: &[Analysis], k: usize) -> Vec<String> {
     let min = if analyses.len() > 1 { 2 } else { 1 };
     let mut best: Vec<(&str, usize)> = counts.into_iter().filter(|(_, n)| *n >= min).collect();
     best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    best.into_iter().take(k).map(|(n, _)| n.to_string()).collect()
+    best.into_iter()
+        .take(k)
+        .map(|(n, _)| n.to_string())
+        .collect()
 }
 
 /// The headline: the title closest to what the sources jointly say, cleaned of

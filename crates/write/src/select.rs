@@ -33,10 +33,44 @@ pub struct SentenceBank {
 /// Words a sentence must not start with to stand alone: they point back to
 /// something the reader of the story has not seen.
 const DANGLING_STARTS: &[&str] = &[
-    "he", "she", "it", "they", "this", "these", "those", "that", "his", "her", "their", "its",
-    "but", "and", "or", "so", "also", "however", "meanwhile", "still", "yet", "there", "here",
-    "we", "i", "you", "him", "them", "such", "both", "then", "later", "instead", "otherwise",
-    "other", "another", "the latter", "the former",
+    "he",
+    "she",
+    "it",
+    "they",
+    "this",
+    "these",
+    "those",
+    "that",
+    "his",
+    "her",
+    "their",
+    "its",
+    "but",
+    "and",
+    "or",
+    "so",
+    "also",
+    "however",
+    "meanwhile",
+    "still",
+    "yet",
+    "there",
+    "here",
+    "we",
+    "i",
+    "you",
+    "him",
+    "them",
+    "such",
+    "both",
+    "then",
+    "later",
+    "instead",
+    "otherwise",
+    "other",
+    "another",
+    "the latter",
+    "the former",
 ];
 
 /// Phrases that mark page furniture rather than reporting.
@@ -142,7 +176,12 @@ impl SentenceBank {
                 (t, w)
             })
             .collect();
-        let centroid_norm = centroid.values().map(|w| w * w).sum::<f32>().sqrt().max(1e-6);
+        let centroid_norm = centroid
+            .values()
+            .map(|w| w * w)
+            .sum::<f32>()
+            .sqrt()
+            .max(1e-6);
 
         let mut bank = SentenceBank {
             candidates: Vec::new(),

@@ -16,7 +16,10 @@ fn article(id: ArticleId, outlet: &str, day: u32, title: &str, sentences: &[&str
     }
     Article {
         id,
-        url: format!("https://{}.example/{id}", outlet.to_lowercase().replace(' ', "-")),
+        url: format!(
+            "https://{}.example/{id}",
+            outlet.to_lowercase().replace(' ', "-")
+        ),
         outlet: outlet.into(),
         title: title.into(),
         published: Some(Utc.with_ymd_and_hms(2031, 3, day, 8, 0, 0).unwrap()),
@@ -89,8 +92,9 @@ fn fixture() -> (Vec<Article>, Vec<Analysis>) {
         article: 2,
         quotes: vec![Quote {
             sentence: 3,
-            content: "We are looking at every weld on that bridge, one by one, before we reopen it,"
-                .into(),
+            content:
+                "We are looking at every weld on that bridge, one by one, before we reopen it,"
+                    .into(),
             content_span: Span::new(0, 0),
             speaker: Some("Tomas Reyes".into()),
             speaker_span: None,
@@ -116,7 +120,11 @@ fn fixture() -> (Vec<Article>, Vec<Analysis>) {
     (vec![a1, a2, a3], vec![an1, an2, an3])
 }
 
-fn write(articles: &[Article], analyses: &[Analysis], copies: &HashMap<ArticleId, ArticleId>) -> Story {
+fn write(
+    articles: &[Article],
+    analyses: &[Analysis],
+    copies: &HashMap<ArticleId, ArticleId>,
+) -> Story {
     ExtractiveWriter::default().write(&StoryInput {
         id: 7,
         articles,
@@ -159,7 +167,11 @@ fn timeline_is_dated_and_ordered() {
         .iter()
         .find(|s| s.kind == SectionKind::Timeline)
         .expect("a story over three days has a timeline");
-    let dates: Vec<NaiveDate> = timeline.paragraphs.iter().map(|p| p.date.unwrap()).collect();
+    let dates: Vec<NaiveDate> = timeline
+        .paragraphs
+        .iter()
+        .map(|p| p.date.unwrap())
+        .collect();
     assert!(dates.len() >= 2);
     assert!(dates.windows(2).all(|w| w[0] < w[1]));
 }
@@ -180,7 +192,9 @@ fn quotes_are_verbatim_and_attributed_with_role() {
         .collect();
     assert!(text.iter().any(|t| t.starts_with("Mayor Lena Ortiz said:")
         && t.contains("Nobody will cross that bridge until engineers tell me it is safe.")));
-    assert!(text.iter().any(|t| t.starts_with("City engineer Tomas Reyes said:")));
+    assert!(text
+        .iter()
+        .any(|t| t.starts_with("City engineer Tomas Reyes said:")));
 }
 
 #[test]
@@ -195,7 +209,12 @@ fn wire_copies_count_once() {
     assert_eq!(story.sources.len(), 4);
     assert_eq!(story.independent_sources, 3);
     assert_eq!(
-        story.sources.iter().find(|s| s.article == 4).unwrap().copy_of,
+        story
+            .sources
+            .iter()
+            .find(|s| s.article == 4)
+            .unwrap()
+            .copy_of,
         Some(1)
     );
 }
@@ -213,7 +232,9 @@ fn rewrite_says_what_changed() {
         now: Utc::now(),
     });
     assert_eq!(second.version, 2);
-    assert!(second.change_note.contains("1 new source article (Tallow Valley News)"));
+    assert!(second
+        .change_note
+        .contains("1 new source article (Tallow Valley News)"));
 }
 
 #[test]
