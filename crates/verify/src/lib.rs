@@ -210,7 +210,7 @@ pub fn check_sentence(
             let bare = w.trim_end_matches("'s");
             if !evidence_set.contains(w.as_str())
                 && !evidence_set.contains(bare)
-                && !(lede_text::is_stopword(&w) && !is_calendar_word(&w))
+                && (!lede_text::is_stopword(&w) || is_calendar_word(&w))
             {
                 return Err(format!("name \"{}\" is not in the cited sources", t.text));
             }
