@@ -7,7 +7,9 @@ CORPUS=$2
 DATA=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-/usr/bin/time -v "$LEDE" --data-dir "$DATA" import "$CORPUS" 2> "$DATA/import.log" || {
+TIME=()
+[ -x /usr/bin/time ] && TIME=(/usr/bin/time -v)
+"${TIME[@]}" "$LEDE" --data-dir "$DATA" import "$CORPUS" 2> "$DATA/import.log" || {
   tail -50 "$DATA/import.log"; exit 1; }
 grep -E "imported|stories written|Elapsed|Maximum resident" "$DATA/import.log"
 
@@ -15,7 +17,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$LEDE" --data-dir "$DATA" serve --addr "127.0.0.1:$PORT" 2> "$DATA/serve.log" &
 SERVER=$!
 for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/healthz', timeout=2)" 2>/dev/null && break
   sleep 0.2
 done
 
