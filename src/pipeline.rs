@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{Duration, Utc};
 use lede_cluster::{ClusterConfig, ClusterDoc, Clusterer, NearDuplicates, StoryProfile};
 use lede_model::{Article, ArticleId, Document, Feed, RelatedStory, Story, StoryId};
@@ -267,16 +267,7 @@ pub fn extract_files(files: &[PathBuf], url: Option<String>) -> ExitCode {
 }
 
 fn extract_file(path: &Path, url: Option<&str>) -> Result<Article> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let bytes = if path.extension().is_some_and(|e| e == "gz") {
-        let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
-            .with_context(|| format!("decompressing {}", path.display()))?;
-        out
-    } else {
-        bytes
-    };
-    let html = lede_fetch::decode_html(&bytes, None);
+    let html = lede_fetch::files::read_html_file(path)?;
     let url = match url {
         Some(u) => u.to_string(),
         None => format!("file://{}", std::path::absolute(path)?.display()),

@@ -5,7 +5,6 @@
 //! with empty output are skipped for precision), and F1 is taken of the means.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
 
@@ -86,13 +85,7 @@ pub fn evaluate(dir: &Path, repeat: usize) -> Result<ExtractionScore> {
     let mut pages = Vec::new();
     for id in ids {
         let path = dir.join("html").join(format!("{id}.html.gz"));
-        let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(
-            std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?,
-        )
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("decompressing {}", path.display()))?;
-        let html = lede_fetch::decode_html(&bytes, None);
+        let html = lede_fetch::files::read_html_file(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
         let url = truth[id]["url"].as_str().unwrap_or("").to_string();
         let body = truth[id]["articleBody"].as_str().unwrap_or("").to_string();
         pages.push((id.clone(), url, html, body));

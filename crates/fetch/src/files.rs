@@ -257,6 +257,13 @@ fn open_file(path: &Path, explicit: bool) -> Opened {
     }
 }
 
+/// Read one HTML file (`.gz` decompressed) and decode its charset.
+pub fn read_html_file(path: &Path) -> Result<String, SourceError> {
+    let gz = path.extension().is_some_and(|e| e == "gz");
+    let bytes = read_all(path, gz).map_err(|e| SourceError::new(path.display().to_string(), e))?;
+    Ok(crate::decode_html(&bytes, None))
+}
+
 fn read_all(path: &Path, gz: bool) -> Result<Vec<u8>, String> {
     let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
