@@ -70,56 +70,144 @@ pub struct ExtractionScore {
     pub per_page: Vec<(String, Option<f64>, f64)>,
 }
 
-/// Score the extractor on a benchmark folder (`ground-truth.json` and `html/<id>.html.gz`),
-/// extracting every page `repeat` times for the timing.
-pub fn evaluate(dir: &Path, repeat: usize) -> Result<ExtractionScore> {
+/// One benchmark page: id, URL, HTML and the reference body text.
+struct Page {
+    id: String,
+    url: String,
+    html: String,
+    truth: String,
+}
+
+/// The ids (sorted) and entries of `ground-truth.json` in a benchmark folder.
+fn read_truth(dir: &Path) -> Result<Vec<(String, serde_json::Value)>> {
     let truth_path = dir.join("ground-truth.json");
     let truth: HashMap<String, serde_json::Value> = serde_json::from_str(
         &std::fs::read_to_string(&truth_path)
             .with_context(|| format!("reading {}", truth_path.display()))?,
     )
     .with_context(|| format!("parsing {}", truth_path.display()))?;
-    let mut ids: Vec<&String> = truth.keys().collect();
-    ids.sort();
+    let mut entries: Vec<(String, serde_json::Value)> = truth.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
 
-    let mut pages = Vec::new();
-    for id in ids {
-        let path = dir.join("html").join(format!("{id}.html.gz"));
-        let html = lede_fetch::files::read_html_file(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let url = truth[id]["url"].as_str().unwrap_or("").to_string();
-        let body = truth[id]["articleBody"].as_str().unwrap_or("").to_string();
-        pages.push((id.clone(), url, html, body));
-    }
+fn field(entry: &serde_json::Value, name: &str) -> String {
+    entry[name].as_str().unwrap_or("").to_string()
+}
 
+/// Every page of a benchmark folder (`ground-truth.json` and `html/<id>.html.gz`), read and decoded.
+fn read_pages(dir: &Path) -> Result<Vec<Page>> {
+    read_truth(dir)?
+        .into_iter()
+        .map(|(id, entry)| {
+            let path = dir.join("html").join(format!("{id}.html.gz"));
+            let html =
+                lede_fetch::files::read_html_file(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(Page {
+                url: field(&entry, "url"),
+                truth: field(&entry, "articleBody"),
+                id,
+                html,
+            })
+        })
+        .collect()
+}
+
+/// The body text lede extracts from one page (`Err` when extraction fails).
+fn extract_page(page: &Page) -> Result<String, lede_extract::ExtractError> {
+    let doc = Document {
+        url: page.url.clone(),
+        html: Some(page.html.clone()),
+        ..Default::default()
+    };
+    lede_extract::extract(&doc).map(|a| a.text)
+}
+
+/// Score the extractor on a benchmark folder (`ground-truth.json` and `html/<id>.html.gz`),
+/// extracting every page `repeat` times for the timing.
+pub fn evaluate(dir: &Path, repeat: usize) -> Result<ExtractionScore> {
+    let pages = read_pages(dir)?;
     let mut outputs = vec![String::new(); pages.len()];
     let mut failures = 0;
     let start = Instant::now();
     for round in 0..repeat.max(1) {
-        for (i, (_, url, html, _)) in pages.iter().enumerate() {
-            let doc = Document {
-                url: url.clone(),
-                html: Some(html.clone()),
-                ..Default::default()
-            };
-            match lede_extract::extract(&doc) {
-                Ok(a) => outputs[i] = a.text,
+        for (i, page) in pages.iter().enumerate() {
+            match extract_page(page) {
+                Ok(text) => outputs[i] = text,
                 Err(_) if round == 0 => failures += 1,
                 Err(_) => {}
             }
         }
     }
     let elapsed = start.elapsed().as_secs_f64().max(1e-9);
+    let scored: Vec<(&str, &str, &str)> = pages
+        .iter()
+        .zip(&outputs)
+        .map(|(p, out)| (p.id.as_str(), out.as_str(), p.truth.as_str()))
+        .collect();
+    let mut score = score_outputs(&scored);
+    score.failures = failures;
+    score.pages_per_second = (pages.len() * repeat.max(1)) as f64 / elapsed;
+    Ok(score)
+}
 
+/// Score another extractor's output with the same metric: `predictions/<id>.txt`
+/// holds its body text for page `<id>` of the benchmark folder `data`; a missing
+/// file counts as empty output (and as a failure). `pages_per_second` is 0: the
+/// other tool times itself.
+pub fn score_predictions(data: &Path, predictions: &Path) -> Result<ExtractionScore> {
+    let truth = read_truth(data)?;
+    let mut failures = 0;
+    let mut texts = Vec::with_capacity(truth.len());
+    for (id, entry) in &truth {
+        let path = predictions.join(format!("{id}.txt"));
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                failures += 1;
+                String::new()
+            }
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        texts.push((id.as_str(), text, field(entry, "articleBody")));
+    }
+    let scored: Vec<(&str, &str, &str)> = texts
+        .iter()
+        .map(|(id, out, truth)| (*id, out.as_str(), truth.as_str()))
+        .collect();
+    let mut score = score_outputs(&scored);
+    score.failures = failures;
+    Ok(score)
+}
+
+/// Write lede's extraction of every page of the benchmark folder `data` to
+/// `out/<id>.txt` (empty file when extraction fails), for reading the pages
+/// it gets wrong or scoring later with [`score_predictions`]. Returns the
+/// number of pages written.
+pub fn write_predictions(data: &Path, out: &Path) -> Result<usize> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let pages = read_pages(data)?;
+    for page in &pages {
+        let text = extract_page(page).unwrap_or_default();
+        let path = out.join(format!("{}.txt", page.id));
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(pages.len())
+}
+
+/// Precision, recall and F1 over (id, predicted, truth) triples; timing and
+/// failures are left at 0 for the caller.
+fn score_outputs(pages: &[(&str, &str, &str)]) -> ExtractionScore {
     let mut per_page = Vec::new();
     let (mut psum, mut pn, mut rsum) = (0.0, 0usize, 0.0);
-    for ((id, _, _, truth), out) in pages.iter().zip(&outputs) {
+    for (id, out, truth) in pages {
         let (p, r) = page_scores(out, truth);
         if let Some(p) = p {
             psum += p;
             pn += 1;
         }
         rsum += r;
-        per_page.push((id.clone(), p, r));
+        per_page.push((id.to_string(), p, r));
     }
     let precision = if pn > 0 { psum / pn as f64 } else { 0.0 };
     let recall = rsum / pages.len().max(1) as f64;
@@ -128,15 +216,15 @@ pub fn evaluate(dir: &Path, repeat: usize) -> Result<ExtractionScore> {
     } else {
         0.0
     };
-    Ok(ExtractionScore {
+    ExtractionScore {
         pages: pages.len(),
         precision,
         recall,
         f1,
-        pages_per_second: (pages.len() * repeat.max(1)) as f64 / elapsed,
-        failures,
+        pages_per_second: 0.0,
+        failures: 0,
         per_page,
-    })
+    }
 }
 
 #[cfg(test)]

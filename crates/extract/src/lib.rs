@@ -15,6 +15,7 @@
 //! `Article::sentences` is left empty: the text stage fills it.
 //! Charset decoding of raw bytes happens before this stage (`lede_fetch::decode_html`).
 
+mod clean;
 mod dates;
 mod depth;
 pub mod meta;
@@ -22,6 +23,7 @@ pub mod meta;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use lede_model::{Article, Document};
+use rs_trafilatura::page_type::PageType;
 
 pub use dates::parse_date;
 pub use meta::PageMeta;
@@ -125,23 +127,10 @@ fn extract_html(doc: &Document, html: &str) -> Result<Article, ExtractError> {
         reason: format!("metadata reader panicked: {}", panic_message(&p)),
     })?;
 
-    let options = rs_trafilatura::Options {
-        url: (doc.url.starts_with("http://") || doc.url.starts_with("https://"))
-            .then(|| doc.url.clone()),
-        ..rs_trafilatura::Options::default()
-    };
-    let main = catch_unwind(AssertUnwindSafe(|| {
-        rs_trafilatura::extract_with_options(html, &options)
-    }))
-    .map_err(|p| ExtractError::Failed {
+    let main = main_content(&doc.url, html).map_err(|reason| ExtractError::Failed {
         url: url.clone(),
-        reason: format!("text extractor panicked: {}", panic_message(&p)),
+        reason,
     })?;
-    let raw_text = match main {
-        Ok(r) => r.content_text,
-        // NoContent and other extractor errors mean: nothing usable on the page.
-        Err(_) => String::new(),
-    };
 
     let canonical = page
         .canonical
@@ -182,15 +171,10 @@ fn extract_html(doc: &Document, html: &str) -> Result<Article, ExtractError> {
         .map(|t| strip_outlet_suffix(t, &outlet_names))
         .filter(|t| !t.is_empty());
 
-    let mut text = html_text(&raw_text);
-    // The extractor often keeps the headline as the first paragraph: drop it.
-    if let Some(t) = &title {
-        if let Some((first, rest)) = text.split_once("\n\n") {
-            if first.eq_ignore_ascii_case(t) {
-                text = rest.to_string();
-            }
-        }
-    }
+    let mut text = main
+        .as_ref()
+        .map(|m| body_text(m, title.as_deref()))
+        .unwrap_or_default();
     // On pages without an article the extractor falls back to whatever text is
     // left (often just the page title or a few links): too little to be one.
     if count_words_beyond_title(&text, page.title.as_deref()) < MIN_WORDS {
@@ -228,6 +212,54 @@ fn extract_html(doc: &Document, html: &str) -> Result<Article, ExtractError> {
         text,
         sentences: Vec::new(),
     })
+}
+
+/// rs-trafilatura's result for `html` (`Ok(None)`: no content found; `Err`: it
+/// panicked). Every page is treated as an article: the page-type classifier
+/// costs a fifth of the time and its listing/product profiles collect teasers
+/// rather than article text. When the article profile still merged several
+/// sections into one text (it does so for short results, and on news pages
+/// that pulls in neighbouring stories), the page is extracted again without
+/// merging, from its single best content node.
+fn main_content(url: &str, html: &str) -> Result<Option<rs_trafilatura::ExtractResult>, String> {
+    let run = |page_type| {
+        let options = rs_trafilatura::Options {
+            url: (url.starts_with("http://") || url.starts_with("https://"))
+                .then(|| url.to_string()),
+            page_type: Some(page_type),
+            ..rs_trafilatura::Options::default()
+        };
+        catch_unwind(AssertUnwindSafe(|| {
+            rs_trafilatura::extract_with_options(html, &options).ok()
+        }))
+        .map_err(|p| format!("text extractor panicked: {}", panic_message(&p)))
+    };
+    let first = run(PageType::Article)?;
+    let merged = first.as_ref().is_some_and(|r| {
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("Used multi-candidate merge"))
+    });
+    if !merged {
+        return Ok(first);
+    }
+    Ok(run(PageType::Category)?.or(first))
+}
+
+/// The article body from the extractor's result, boilerplate removed (see
+/// [`clean`]): read from its content HTML when it kept page elements, from its
+/// plain text when that came from JSON-LD `articleBody`.
+fn body_text(main: &rs_trafilatura::ExtractResult, title: Option<&str>) -> String {
+    let from_json_ld = main.warnings.iter().any(|w| w.starts_with("Using JSON-LD"));
+    let mut lines = clean::lines_of(&main.content_text);
+    let link_lists = match main.content_html.as_deref() {
+        Some(h) if !from_json_ld => clean::link_list_keys(h),
+        _ => {
+            lines = clean::drop_repeated_sentences(lines);
+            Default::default()
+        }
+    };
+    clean::clean_lines(lines, title, &link_lists).join("\n\n")
 }
 
 /// An HTML page yields an article only with at least this many words of text
@@ -284,16 +316,6 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string())
-}
-
-/// Text from the HTML extractor: paragraphs (separated by blank lines in its
-/// output) each joined into one line, whitespace collapsed, blank line between.
-fn html_text(raw: &str) -> String {
-    paragraphs(raw)
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
 }
 
 /// Plain text: spaces collapsed within lines, line breaks inside a paragraph kept
@@ -578,6 +600,5 @@ mod tests {
     #[test]
     fn whitespace() {
         assert_eq!(plain_text("  a  b \n c\n\n\n\n d "), "a b\nc\n\nd");
-        assert_eq!(html_text("a\nb\n\n c "), "a b\n\nc");
     }
 }

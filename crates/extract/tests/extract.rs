@@ -287,3 +287,98 @@ fn garbage_does_not_panic() {
         let _ = extract(&doc);
     }
 }
+
+#[test]
+fn dublin_core_meta_with_time_zone_and_language() {
+    let doc = html_doc(
+        "https://hafenblatt-lindholm.example/a?id=3",
+        "dublincore.html",
+    );
+    let a = extract(&doc).unwrap();
+    assert_eq!(a.title, "Neue Fähre für den Nordsee-Hafen");
+    assert_eq!(a.byline.as_deref(), Some("Jana Brösel"));
+    // 09:30 at +02:00 is 07:30 UTC.
+    assert_eq!(
+        a.published,
+        Some(Utc.with_ymd_and_hms(2023, 6, 2, 7, 30, 0).unwrap())
+    );
+    assert_eq!(a.outlet, "Hafenblatt Lindholm");
+    assert_eq!(a.language.as_deref(), Some("de"));
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://hafenblatt-lindholm.example/lokales/neue-faehre")
+    );
+    assert!(a.text.contains("Hybridantrieb"), "{}", a.text);
+    assert!(!a.text.contains("Alle Rechte"), "{}", a.text);
+}
+
+#[test]
+fn related_links_bylines_and_captions_are_not_article_text() {
+    let html = r#"<html><head><title>Storm floods the old town</title></head><body>
+<article>
+<h1>Storm floods the old town</h1>
+<p>By Rosa Kettle | 12:40</p>
+<p>Heavy rain on Tuesday night flooded the lower streets of Eastbrook's old town, and the fire brigade pumped water out of forty cellars before dawn.</p>
+<figure><img src="a.jpg"><figcaption>Water in Mill Lane on Tuesday. Photo: Ivo Marsh</figcaption></figure>
+<p>The river rose by almost two metres in six hours, the highest level recorded at the weir since the new gauge was installed a decade ago.</p>
+<p>The council said temporary barriers would stay on the quay until the weekend, and asked residents to keep away from the embankment paths.</p>
+<div class="related"><h3>More from the Herald</h3><ul>
+<li><a href="/1">Weir repairs delayed again</a></li>
+<li><a href="/2">Fire brigade gets a new pump</a></li>
+<li><a href="/3">Old town traders count the cost</a></li>
+<li><a href="/4">Rain record broken in March</a></li>
+</ul></div>
+</article></body></html>"#;
+    let doc = Document {
+        url: "https://eastbrook-herald.example/storm".into(),
+        html: Some(html.into()),
+        ..Default::default()
+    };
+    let a = extract(&doc).unwrap();
+    assert!(a.text.contains("forty cellars"), "{}", a.text);
+    assert!(a.text.contains("embankment paths"), "{}", a.text);
+    for junk in [
+        "Rosa Kettle",
+        "Photo: Ivo Marsh",
+        "Weir repairs",
+        "Rain record",
+    ] {
+        assert!(!a.text.contains(junk), "{junk:?} in {}", a.text);
+    }
+}
+
+#[test]
+fn invalid_utf8_bytes_do_not_panic() {
+    let mut bytes = b"<html><body><p>".to_vec();
+    bytes.extend_from_slice(&[
+        0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28,
+    ]);
+    bytes.extend_from_slice(
+        b" The ferry sailed at noon with ninety passengers and two lorries aboard, \
+          despite the strong wind over the estuary that morning.</p></body></html>",
+    );
+    let doc = Document {
+        url: "https://x.example/bytes".into(),
+        html: Some(String::from_utf8_lossy(&bytes).into_owned()),
+        ..Default::default()
+    };
+    let a = extract(&doc).unwrap();
+    assert!(a.text.contains("ninety passengers"), "{}", a.text);
+}
+
+#[test]
+fn fifty_megabyte_page_is_capped() {
+    let para = "<div><p>Stall holders at the Sunday market on the quay sold out of strawberries \
+                before ten o'clock for the third week running.</p></div>";
+    let html = para.repeat(50 * 1024 * 1024 / para.len() + 1);
+    assert!(html.len() >= 50 * 1024 * 1024);
+    let doc = Document {
+        url: "https://x.example/fifty".into(),
+        html: Some(html),
+        ..Default::default()
+    };
+    // Only the first MAX_HTML_BYTES are parsed, so memory stays bounded.
+    let a = extract(&doc).unwrap();
+    assert!(a.text.len() <= lede_extract::MAX_HTML_BYTES);
+    assert!(a.text.contains("strawberries"));
+}
