@@ -91,20 +91,37 @@ impl Vocab {
         }
     }
 
+    /// Documents observed so far.
+    pub(crate) fn docs(&self) -> u32 {
+        self.n_docs
+    }
+
     /// Smoothed inverse document frequency: `ln((N+1)/(df+1)) + 1`.
     pub(crate) fn idf(&self, term: u32) -> f32 {
         self.ln_n1 - self.ln_df1.get(term as usize).copied().unwrap_or(0.0) + 1.0
     }
 }
 
-/// Weights used when counting a document's terms.
+/// How a document is cut into the clusterer's views.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct TermWeights {
-    pub title: f32,
-    pub entity: f32,
-    /// Body words after the first `lead_words` count `tail` each.
+pub(crate) struct ViewSpec {
+    /// Body words (after the title) that belong to the lead view.
     pub lead_words: usize,
-    pub tail: f32,
+}
+
+/// The term vectors of one document, one per view (raw weighted counts scaled
+/// sublinearly, sorted by term id).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Views {
+    /// Every word of title and body.
+    pub body: SparseVec,
+    /// Title and the first `lead_words` words of the body: what happened.
+    pub lead: SparseVec,
+    /// Names: capitalised words that are not merely sentence-initial.
+    pub names: SparseVec,
+    /// Numbers of title and body (years, dates, ages, counts): two events of
+    /// one kind happen in other years, with other tolls.
+    pub numbers: SparseVec,
 }
 
 /// Is the word at byte `start` of `s` the first of a sentence (or of a quote)?
@@ -124,61 +141,106 @@ fn sentence_start(s: &str, start: usize) -> bool {
     true
 }
 
-/// Weighted counts of the terms of `text` into `acc`. Capitalised words inside a
-/// sentence (names of people, places, organisations) count `entity` times.
-fn count_terms(
-    vocab: &mut Vocab,
-    text: &str,
-    weight: f32,
-    entity: f32,
-    lead: (usize, f32),
-    acc: &mut FxMap<u32, f32>,
-) {
-    let mut lower = String::new();
-    for (i, tok) in words(text).into_iter().enumerate() {
-        let weight = if i < lead.0 { weight } else { weight * lead.1 };
-        lower.clear();
-        lower.extend(tok.text.chars().flat_map(char::to_lowercase));
-        let Some(t) = vocab.term(&lower) else {
-            continue;
-        };
-        let cap = tok.text.chars().next().is_some_and(char::is_uppercase);
-        let w = if cap && entity != 1.0 && !sentence_start(text, tok.start) {
-            weight * entity
-        } else {
-            weight
-        };
-        *acc.entry(t).or_insert(0.0) += w;
-    }
-}
-
-/// Term frequencies of a document (title counted `title` times per word), with
-/// sublinear scaling `1 + ln(count)`. Sorted by term id.
-pub(crate) fn term_frequencies(
-    vocab: &mut Vocab,
-    title: &str,
-    text: &str,
-    w: TermWeights,
-) -> SparseVec {
-    let mut acc: FxMap<u32, f32> = FxMap::default();
-    // Titles are often Title Case, so no entity boost there.
-    count_terms(vocab, title, w.title, 1.0, (usize::MAX, 1.0), &mut acc);
-    count_terms(vocab, text, 1.0, w.entity, (w.lead_words, w.tail), &mut acc);
-    let mut tf: SparseVec = acc
+fn finish(acc: FxMap<u32, f32>) -> SparseVec {
+    let mut v: SparseVec = acc
         .into_iter()
         .map(|(t, c)| (t, 1.0 + c.max(1.0).ln()))
         .collect();
-    tf.sort_unstable_by_key(|&(t, _)| t);
-    tf
+    v.sort_unstable_by_key(|&(t, _)| t);
+    v
+}
+
+/// The three views of a document.
+///
+/// A capitalised word inside a sentence is a name (who, where). A capitalised
+/// word that starts a sentence is one too unless the document also writes it in
+/// lower case ("Rescue divers ..." vs "the rescue"). Title words are not taken
+/// as names: titles are often in Title Case.
+pub(crate) fn views(vocab: &mut Vocab, title: &str, text: &str, spec: ViewSpec) -> Views {
+    let mut body: FxMap<u32, f32> = FxMap::default();
+    let mut lead: FxMap<u32, f32> = FxMap::default();
+    let mut names: FxMap<u32, f32> = FxMap::default();
+    let mut numbers: FxMap<u32, f32> = FxMap::default();
+    let mut lower = String::new();
+    for tok in words(title) {
+        lowercase_into(tok.text, &mut lower);
+        if let Some(t) = vocab.term(&lower) {
+            *body.entry(t).or_insert(0.0) += 1.0;
+            *lead.entry(t).or_insert(0.0) += 1.0;
+            if has_digit(tok.text) {
+                *numbers.entry(t).or_insert(0.0) += 1.0;
+            }
+        }
+    }
+    // (term, capitalised, sentence-initial) per body word.
+    let mut seen: Vec<(u32, bool, bool)> = Vec::new();
+    let mut lowercase_terms: FxMap<u32, ()> = FxMap::default();
+    for (i, tok) in words(text).into_iter().enumerate() {
+        lowercase_into(tok.text, &mut lower);
+        let Some(t) = vocab.term(&lower) else {
+            continue;
+        };
+        *body.entry(t).or_insert(0.0) += 1.0;
+        if i < spec.lead_words {
+            *lead.entry(t).or_insert(0.0) += 1.0;
+        }
+        if has_digit(tok.text) {
+            *numbers.entry(t).or_insert(0.0) += 1.0;
+        }
+        let first = tok.text.chars().next();
+        let cap = first.is_some_and(char::is_uppercase);
+        if first.is_some_and(char::is_lowercase) {
+            lowercase_terms.insert(t, ());
+        }
+        if cap {
+            seen.push((t, cap, sentence_start(text, tok.start)));
+        }
+    }
+    for (t, _, initial) in seen {
+        if !initial || !lowercase_terms.contains_key(&t) {
+            *names.entry(t).or_insert(0.0) += 1.0;
+        }
+    }
+    Views {
+        body: finish(body),
+        lead: finish(lead),
+        names: finish(names),
+        numbers: finish(numbers),
+    }
+}
+
+/// `word` lower-cased into `out` (ASCII fast path: most words of English news).
+fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+fn has_digit(word: &str) -> bool {
+    word.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Keep the `n` entries with the largest `score`, re-sorted by term id.
+/// Scores are computed once and the top `n` selected in linear time: this runs
+/// for every centroid on every article.
 pub(crate) fn keep_top(v: &mut SparseVec, n: usize, score: impl Fn(u32, f32) -> f32) {
-    if v.len() > n {
-        v.sort_unstable_by(|a, b| score(b.0, b.1).total_cmp(&score(a.0, a.1)));
-        v.truncate(n);
-        v.sort_unstable_by_key(|&(t, _)| t);
+    if v.len() <= n {
+        return;
     }
+    if n == 0 {
+        v.clear();
+        return;
+    }
+    let mut scored: Vec<(f32, (u32, f32))> =
+        v.iter().map(|&(t, w)| (score(t, w), (t, w))).collect();
+    scored.select_nth_unstable_by(n - 1, |a, b| b.0.total_cmp(&a.0));
+    v.clear();
+    v.extend(scored[..n].iter().map(|x| x.1));
+    v.sort_unstable_by_key(|&(t, _)| t);
 }
 
 /// L2 norm of a vector under a per-term scale.
@@ -234,21 +296,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entity_words_weigh_more_and_stop_words_vanish() {
+    fn views_split_names_lead_and_body() {
         let mut v = Vocab::default();
-        let w = TermWeights {
-            title: 2.0,
-            entity: 2.0,
-            lead_words: 1000,
-            tail: 1.0,
-        };
-        let tf = term_frequencies(&mut v, "", "The bridge in Eastbrook fell. Bridges fall.", w);
-        let bridge = v.term("bridge").unwrap();
-        let east = v.term("eastbrook").unwrap();
+        let views = views(
+            &mut v,
+            "Bridge falls",
+            "Eastbrook bridge fell. Rescue crews from Eastbrook came. The rescue took 12 hours.",
+            ViewSpec { lead_words: 3 },
+        );
+        let id = |v: &mut Vocab, w: &str| v.term(w).unwrap();
+        let (bridge, east, rescue, hours) = (
+            id(&mut v, "bridge"),
+            id(&mut v, "eastbrook"),
+            id(&mut v, "rescue"),
+            id(&mut v, "hours"),
+        );
         assert!(v.term("the").is_none());
-        let get = |t| tf.iter().find(|x| x.0 == t).unwrap().1;
-        assert!((get(bridge) - (1.0 + 2f32.ln())).abs() < 1e-6);
-        assert!((get(east) - (1.0 + 2f32.ln())).abs() < 1e-6);
+        let has = |x: &SparseVec, t| x.iter().any(|e| e.0 == t);
+        // Title word + body word: two counts, scaled sublinearly.
+        let w = views.body.iter().find(|x| x.0 == bridge).unwrap().1;
+        assert!((w - (1.0 + 2f32.ln())).abs() < 1e-6);
+        assert!(has(&views.lead, bridge) && !has(&views.lead, hours));
+        assert!(has(&views.body, hours));
+        // Sentence-initial "Eastbrook" is a name; "Rescue" is not (also written "rescue").
+        assert!(has(&views.names, east) && !has(&views.names, rescue));
+        let twelve = id(&mut v, "12");
+        assert_eq!(views.numbers, vec![(twelve, 1.0)]);
     }
 
     #[test]
