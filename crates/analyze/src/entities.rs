@@ -20,12 +20,18 @@
 //!
 //! People are gathered into records by full name so that "Salazar" and
 //! "Mr. Salazar" resolve to "Ken Salazar" and carry the role found anywhere.
+//!
+//! With a trained [`EntityModel`], [`index_with_model`] takes the names and
+//! their types from the tagger instead of steps 1-4, and finds the roles of
+//! people with the same title and apposition rules (plus titles written in
+//! capitals right before the name: "Special Envoy Mara Quell").
 
 use crate::lexicon::{
     honorific_gender, is_demonym, is_known_org, is_loc_suffix, is_not_name, is_of_loc_head,
     is_of_org_head, is_org_suffix, is_place, is_role_head, is_role_modifier, role_gender, takes_of,
     Gender,
 };
+use crate::ner::{tokenize, EntityModel};
 use crate::Ctx;
 use lede_model::{Entity, EntityKind, Span};
 use lede_text::is_stopword;
@@ -762,4 +768,167 @@ fn resolve(mut cands: Vec<Cand>) -> EntityIndex {
         });
     }
     idx
+}
+
+/// Find the entities with a trained tagger: names and types from the model,
+/// roles, genders and person records from the rules of the rule-based path.
+pub(crate) fn index_with_model(ctx: &Ctx, model: &EntityModel) -> EntityIndex {
+    let text = ctx.text;
+    let sent_tokens: Vec<Vec<crate::ner::TokenSpan>> = ctx
+        .sents
+        .iter()
+        .map(|s| {
+            let mut toks = tokenize(&text[s.start..s.end]);
+            for t in &mut toks {
+                t.start += s.start;
+                t.end += s.start;
+            }
+            toks
+        })
+        .collect();
+    let strings: Vec<Vec<&str>> = sent_tokens
+        .iter()
+        .map(|ts| ts.iter().map(|t| t.text(text)).collect())
+        .collect();
+    let spans = model.spans_document(&strings);
+    let mut cands = Vec::new();
+    for (si, sent_spans) in spans.iter().enumerate() {
+        if sent_spans.is_empty() {
+            continue;
+        }
+        let toks = tokens(text, ctx.sents[si]);
+        for &(a, b, ty) in sent_spans {
+            let (start, end) = (sent_tokens[si][a].start, sent_tokens[si][b - 1].end);
+            let kind = match ty {
+                "PER" => EntityKind::Person,
+                "ORG" => EntityKind::Organization,
+                "LOC" => EntityKind::Location,
+                _ => EntityKind::Other,
+            };
+            // The same name in the word tokens of the rules.
+            let ra = toks.partition_point(|t| t.start < start);
+            let rb = toks.partition_point(|t| t.start < end);
+            let mut cand = Cand {
+                span: Span::new(start, end),
+                name: text[start..end].to_string(),
+                sentence: si,
+                kind: Some(kind),
+                role: None,
+                gender: None,
+                initial: false,
+                after_in: false,
+                before_cue: false,
+                words: if ra < rb { rb - ra } else { b - a },
+            };
+            if kind == EntityKind::Person && ra < rb {
+                if let Some(g) = (ra > 0)
+                    .then(|| honorific_gender(&toks[ra - 1].lower))
+                    .flatten()
+                {
+                    cand.gender = g;
+                }
+                if let Some((role, g)) = title_before(text, &toks, ra)
+                    .or_else(|| role_before(text, &toks, ra))
+                    .or_else(|| role_comma_before(text, &toks, ra))
+                    .or_else(|| apposition_after(text, &toks, rb))
+                {
+                    cand.role = Some(role);
+                    cand.gender = cand.gender.or(g);
+                }
+            }
+            cands.push(cand);
+        }
+    }
+    resolve(cands)
+}
+
+/// Whether `b` follows `a` within one phrase: [`joinable`], or after a
+/// possessive "'s" ("Norvania's Foreign Minister").
+fn joins_in_role(text: &str, a: &Tok, b: &Tok) -> bool {
+    if a.poss {
+        let gap = &text[a.end..b.start];
+        let rest = gap
+            .strip_prefix("'s")
+            .or_else(|| gap.strip_prefix("’s"))
+            .or_else(|| gap.strip_prefix("'S"))
+            .unwrap_or(gap);
+        return !rest.is_empty() && rest.bytes().all(|c| c == b' ');
+    }
+    joinable(text, a, b)
+}
+
+/// A word that can be part of a role phrase.
+fn role_word(t: &Tok) -> bool {
+    let l = t.lower.as_str();
+    if matches!(l, "the" | "a" | "an") || CUE_WORDS.contains(&l) {
+        return false;
+    }
+    is_role_head(l)
+        || is_role_modifier(l)
+        || (t.cap && !is_stopword(l) && !is_not_name(l) && honorific_gender(l).is_none())
+        || (t.poss && !is_stopword(l))
+}
+
+/// Walk back from `toks[end]` over role words joined to each other; the
+/// first token of the phrase.
+fn role_start(text: &str, toks: &[Tok], end: usize, lowercase_ok: bool) -> usize {
+    let mut k = end;
+    while k > 0 && end - k < 7 {
+        let p = &toks[k - 1];
+        let ok = role_word(p) || (lowercase_ok && !p.cap && !is_stopword(&p.lower));
+        if !ok || !joins_in_role(text, p, &toks[k]) {
+            break;
+        }
+        k -= 1;
+    }
+    k
+}
+
+/// A title written right before the name: "Special Envoy Mara Quell",
+/// "Norvania's Minister of Water Ilse Brandt".
+fn title_before(text: &str, toks: &[Tok], a: usize) -> Option<(String, Option<Gender>)> {
+    if a == 0 || !joinable(text, &toks[a - 1], &toks[a]) {
+        return None;
+    }
+    let head = if is_role_head(&toks[a - 1].lower) {
+        a - 1
+    } else if a >= 3
+        && toks[a - 2].lower == "of"
+        && is_role_head(&toks[a - 3].lower)
+        && toks[a - 1].cap
+        && joinable(text, &toks[a - 3], &toks[a - 2])
+        && joinable(text, &toks[a - 2], &toks[a - 1])
+    {
+        a - 3
+    } else {
+        return None;
+    };
+    if !toks[head].cap {
+        // Lower-case titles are role_before's ("chief executive Tony Hayward").
+        return None;
+    }
+    let k = role_start(text, toks, head, false);
+    let g = toks[k..a].iter().find_map(|t| role_gender(&t.lower));
+    Some((phrase(text, toks, k, a - 1).0, g))
+}
+
+/// A role phrase and a comma before the name: "the mayor's chief adviser, Piet Oda".
+fn role_comma_before(text: &str, toks: &[Tok], a: usize) -> Option<(String, Option<Gender>)> {
+    if a == 0 || text[toks[a - 1].end..toks[a].start].trim() != "," {
+        return None;
+    }
+    let head = a - 1;
+    if toks[head].poss || !is_role_head(&toks[head].lower) {
+        return None;
+    }
+    let k = role_start(text, toks, head, true);
+    // The phrase must begin the clause: sentence start, a determiner or a mark.
+    let begins = k == 0
+        || matches!(toks[k - 1].lower.as_str(), "the" | "a" | "an")
+        || !text[toks[k - 1].end..toks[k].start].trim().is_empty();
+    if !begins {
+        return None;
+    }
+    let g = toks[k..a].iter().find_map(|t| role_gender(&t.lower));
+    Some((phrase(text, toks, k, head).0, g))
 }

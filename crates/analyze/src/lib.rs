@@ -14,7 +14,12 @@
 //!   "last month", "in 2022") resolved to calendar dates against the article's
 //!   publication date.
 //!
-//! Everything is rule based, allocation-light and linear in the text: regexes
+//! Entities can also come from a tagger the project trains itself
+//! ([`EntityModel`], `lede train entities`): an [`Analyzer`] built with a model
+//! uses it for entities (and so for the speakers of quotes), and falls back to
+//! the rules above without one.
+//!
+//! The rules are allocation-light and linear in the text: regexes
 //! are compiled once, and each rule looks at one sentence (or at a quote and the
 //! sentences it touches). All spans are byte ranges into `article.text` that
 //! lie on character boundaries; no input makes these functions panic.
@@ -22,7 +27,15 @@
 mod dates;
 mod entities;
 mod lexicon;
+mod ner;
 mod quotes;
+mod timex;
+pub use timex::{find_timexes, Timex, TimexKind};
+
+pub use ner::{
+    entity_spans, normalize, read_conll, tokenize, EntityModel, ModelError, TaggedDocument,
+    TaggedSentence, TokenSpan, TrainOptions, TAG_NAMES,
+};
 
 use lede_model::{Analysis, Article, Entity, Quote, Span, TimeExpr};
 
@@ -62,6 +75,65 @@ pub fn find_entities(article: &Article) -> Vec<Entity> {
 pub fn find_dates(article: &Article) -> Vec<TimeExpr> {
     let ctx = Ctx::new(article);
     dates::find(&ctx, article.published.map(|p| p.date_naive()))
+}
+
+/// The analyze stage with an optional trained entity tagger: with a model,
+/// entities (and the people quotes are attributed to) come from the tagger,
+/// roles still from the rules; without one it is the rule-based path of the
+/// free functions [`analyze`], [`find_quotes`] and [`find_entities`].
+#[derive(Debug, Clone, Default)]
+pub struct Analyzer {
+    model: Option<EntityModel>,
+}
+
+impl Analyzer {
+    /// An analyzer that tags entities with `model` when given one.
+    pub fn new(model: Option<EntityModel>) -> Self {
+        Analyzer { model }
+    }
+
+    /// The entity model in use, if any.
+    pub fn model(&self) -> Option<&EntityModel> {
+        self.model.as_ref()
+    }
+
+    fn index(&self, ctx: &Ctx) -> entities::EntityIndex {
+        match &self.model {
+            Some(m) => entities::index_with_model(ctx, m),
+            None => entities::index(ctx),
+        }
+    }
+
+    /// Quotes, entities and dates of one article.
+    pub fn analyze(&self, article: &Article) -> Analysis {
+        let ctx = Ctx::new(article);
+        let index = self.index(&ctx);
+        let quotes = quotes::find(&ctx, &index);
+        let entities = index.mentions.into_iter().map(|m| m.entity).collect();
+        Analysis {
+            article: article.id,
+            quotes,
+            entities,
+            dates: dates::find(&ctx, article.published.map(|p| p.date_naive())),
+        }
+    }
+
+    /// Named entities (people with their roles, organisations, places, other), in text order.
+    pub fn find_entities(&self, article: &Article) -> Vec<Entity> {
+        let ctx = Ctx::new(article);
+        self.index(&ctx)
+            .mentions
+            .into_iter()
+            .map(|m| m.entity)
+            .collect()
+    }
+
+    /// Direct and indirect quotes with their speakers, in text order.
+    pub fn find_quotes(&self, article: &Article) -> Vec<Quote> {
+        let ctx = Ctx::new(article);
+        let index = self.index(&ctx);
+        quotes::find(&ctx, &index)
+    }
 }
 
 /// The article text with validated sentence spans.

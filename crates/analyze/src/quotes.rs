@@ -34,6 +34,266 @@ const ICUES: &str = r"said|says|added|adds|stated|states|announced|announces|war
 const OBJ: &str = r"(?:reporters|journalists|me|us|him|her|them|(?:the|a|an)\s+[^\s,;:!?\x22“”()\[\]]+(?:\s+[^\s,;:!?\x22“”()\[\]]+)?|[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*(?:\s+[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*){0,3})";
 const WHEN: &str = r"(?:\s+(?:on|in|at|late|early|last|this|during|after|before|from|yesterday|today|earlier|later)(?:\s+[^,:;.\x22“”]{1,40}?)?)?";
 
+/// Attribution verbs for the broad fallback: speech, writing, cognition,
+/// evidence and stance, as PolNeAR-style attribution counts them. Forms that
+/// are mostly nouns ("states", "questions", "calls") are left out.
+const GCUES: &str = r"said|says|say|saying|told|tells|tell|telling|asked|asks|asking|added|adds|adding|argued|argues|argue|arguing|believes|believe|believed|thinks|think|thought|wrote|writes|write|writing|found|finds|find|shows|show|showed|showing|shown|noted|notes|noting|suggested|suggests|suggest|suggesting|reported|reports|announced|announces|announcing|declared|declares|insisted|insists|insisting|warned|warns|warning|claimed|claiming|stated|explained|explains|explaining|acknowledged|acknowledges|admitted|admits|agreed|agrees|predicted|predicts|estimated|estimates|revealed|reveals|confirmed|confirms|denied|denies|hoped|hopes|wanted|wants|expects|expected|knows|knew|described|describes|describing|called|calling|urged|urges|urging|accused|accuses|accusing|criticized|criticizes|criticizing|criticised|praised|praises|praising|defended|defends|defending|endorsed|endorses|endorsing|supported|supports|supporting|opposed|opposes|promised|promises|promising|vowed|vows|pledged|pledges|proposed|proposes|recalled|recalls|tweeted|tweets|posted|cited|cites|citing|indicated|indicates|concluded|concludes|contended|contends|maintained|maintains|stressed|stresses|emphasized|emphasizes|complained|complains|conceded|concedes|questioned|doubted|doubts|worried|worries|feels|felt|alleged|alleges|charged|demanded|demands|replied|responded|countered|joked|boasted|touted|touts|projected|signaled|signalled|insinuated|implied|implies|pointed\s+out|points\s+out|made\s+clear|makes\s+clear|predicting|believing|seemed|seems|appeared|appears|hope|want|fear|feared|fears|know|believe|expect|feel|support|sought|seeks|seek|refused|refuses|declined|declines|offered|offers|dismissed|dismisses|backing|backed|backs|attacked|attacks|blamed|blames|blaming|slammed|slams|rejected|rejects|mocked|insist|agree|admit|deny|argue|claim|explain|announce|declare|predict|reveal|confirm|recommended|recommends|recommend|encouraged|encourages|welcomed|welcomes|vowing|pledging|promise|threatened|threatens|condemned|condemns|understood|understand|considered|considers|consider|assumed|assume|noticed|recognized|recognizes|realized|realize|heard|insisting|acknowledging|demanding|questioning|disputed|disputes|dispute|lamented|laments|conceding|touting|echoed|echoes|proclaimed|wondered|wonders|asserted|asserts|asserting|speculated|forecast|forecasts|calculated|determined|decided|ruled|disclosed|discloses|highlighted|highlights|emphasizing|stressing|underscored|reiterated|reiterates|repeated|repeats|hinted|hints|suggest|accuse|criticize|praise|defend|endorse|oppose|urge|warn|vow|pledge|propose|recall|cite|note|add|ask|tell|show|find|expecting|hoping|wanting|fearing|knowing|thinking|feeling|worrying";
+
+/// Words skipped between a subject and its verb ("has long said").
+fn is_aux(w: &str) -> bool {
+    matches!(
+        w,
+        "has"
+            | "have"
+            | "had"
+            | "is"
+            | "was"
+            | "were"
+            | "are"
+            | "be"
+            | "been"
+            | "would"
+            | "will"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "must"
+            | "should"
+            | "did"
+            | "does"
+            | "do"
+            | "not"
+            | "never"
+            | "also"
+            | "previously"
+            | "later"
+            | "then"
+            | "once"
+            | "long"
+            | "still"
+            | "even"
+            | "just"
+            | "already"
+            | "now"
+            | "first"
+            | "again"
+            | "often"
+            | "repeatedly"
+            | "recently"
+            | "reportedly"
+            | "publicly"
+            | "privately"
+            | "further"
+            | "n't"
+            | "don't"
+            | "doesn't"
+            | "didn't"
+            | "hasn't"
+            | "haven't"
+            | "won't"
+            | "wouldn't"
+            | "always"
+            | "ever"
+            | "too"
+            | "quickly"
+            | "finally"
+            | "initially"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "yesterday"
+            | "today"
+            | "tonight"
+            | "earlier"
+            | "week"
+            | "month"
+            | "night"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "last"
+            | "on"
+    ) || (w.len() > 4 && w.ends_with("ly") && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// Words that end a subject when walking back from the verb.
+fn is_clause_boundary(w: &str) -> bool {
+    matches!(
+        w,
+        "that"
+            | "and"
+            | "but"
+            | "who"
+            | "which"
+            | "when"
+            | "while"
+            | "because"
+            | "as"
+            | "if"
+            | "where"
+            | "although"
+            | "though"
+            | "after"
+            | "before"
+            | "since"
+            | "so"
+            | "than"
+            | "whether"
+            | "what"
+            | "how"
+            | "why"
+            | "or"
+            | "whom"
+            | "whose"
+            | "until"
+            | "unless"
+            | "to"
+            | "for"
+            | "with"
+            | "by"
+            | "in"
+            | "on"
+            | "at"
+            | "from"
+            | "about"
+            | "into"
+    )
+}
+
+/// Whether `word` (lowercase) is one of the broad attribution verbs.
+fn is_cue_word(word: &str) -> bool {
+    let w = word.trim_end_matches([',', '.']);
+    res()
+        .generic_cue
+        .find(w)
+        .is_some_and(|m| m.start() == 0 && m.end() == w.len())
+}
+
+/// Determiners and possessives: right before a cue word they make it a noun.
+fn is_determiner(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "my"
+            | "your"
+            | "this"
+            | "these"
+            | "those"
+            | "no"
+            | "any"
+            | "some"
+            | "every"
+            | "each"
+            | "of"
+    )
+}
+
+/// The subject right before byte `cue` of `s`: auxiliaries and adverbs are
+/// skipped, then words are taken back to a clause boundary (punctuation, a
+/// conjunction or relative pronoun, a preposition, a quotation mark), at most
+/// ten. An apposition ("Ortiz, the mayor, said") ends at its first comma, which
+/// still overlaps the speaker. Byte range relative to `s`.
+fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
+    let words: Vec<(usize, &str)> = s[..cue]
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+        .collect();
+    let mut i = words.len();
+    while i > 0 && is_aux(&words[i - 1].1.to_lowercase()) {
+        i -= 1;
+    }
+    let end_word = i;
+    let mut start_word = i;
+    while start_word > 0 {
+        let w = words[start_word - 1].1;
+        let low = w.to_lowercase();
+        let last = start_word == end_word;
+        if (last || low != "of") && is_clause_boundary(&low) {
+            break;
+        }
+        // Another attribution verb ends the subject: "He said he hoped".
+        if !last && w.starts_with(|c: char| c.is_ascii_lowercase()) && is_cue_word(&low) {
+            break;
+        }
+        if w.starts_with(['"', '“', '”', '\'', '‘', '(', '[', '—', '-'])
+            || w.ends_with(['"', '“', '”', ';', ':', '—'])
+            || (w.ends_with(',') && !last)
+            || end_word - start_word >= 10
+        {
+            break;
+        }
+        start_word -= 1;
+    }
+    if start_word >= end_word {
+        return None;
+    }
+    let last = words[end_word - 1].1.to_lowercase();
+    // "X said, adding that ...": the participle's subject is the verb's.
+    if is_cue_word(&last) {
+        return subject_before(s, words[end_word - 1].0);
+    }
+    if is_determiner(&last) || last.ends_with(',') && end_word - start_word == 1 {
+        return None;
+    }
+    let (a, first) = words[start_word];
+    let (b, lastw) = words[end_word - 1];
+    let _ = first;
+    let end = b + lastw.trim_end_matches([',', '.']).len();
+    (end > a).then_some((a, end))
+}
+
+/// The subject that opens sentence `s`: after a leading conjunction, the
+/// words up to the first lowercase word that is not a determiner or "of"
+/// ("The Ohio governor", "Mr. Ortiz", "He").
+fn sentence_subject(s: &str) -> Option<(usize, usize)> {
+    let mut start = None;
+    let mut end = 0;
+    for w in s.split_whitespace() {
+        let pos = w.as_ptr() as usize - s.as_ptr() as usize;
+        let low = w.to_lowercase();
+        if start.is_none() && matches!(low.as_str(), "but" | "and" | "so" | "still" | "yet") {
+            continue;
+        }
+        let capital = w.chars().next().is_some_and(char::is_uppercase);
+        if !(capital || is_determiner(&low)) {
+            break;
+        }
+        start.get_or_insert(pos);
+        end = pos + w.trim_end_matches([',', '.', ';', ':']).len();
+        if w.ends_with([',', ';', ':']) {
+            break;
+        }
+    }
+    start.filter(|&a| end > a).map(|a| (a, end))
+}
+
+/// A relative pronoun ("who", "which") right before byte `cue` of `s`
+/// (auxiliaries skipped): the subject of a verb in a relative clause.
+fn relative_before(s: &str, cue: usize) -> Option<(usize, usize)> {
+    let words: Vec<(usize, &str)> = s[..cue]
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+        .collect();
+    let mut i = words.len();
+    while i > 0 && is_aux(&words[i - 1].1.to_lowercase()) {
+        i -= 1;
+    }
+    let (a, w) = *words.get(i.checked_sub(1)?)?;
+    matches!(w, "who" | "which").then_some((a, a + w.len()))
+}
+
 fn speaker() -> String {
     format!(
         r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
@@ -48,6 +308,10 @@ struct Res {
     left_according: Regex,
     left_any: Regex,
     ind_hint: Regex,
+    generic_cue: Regex,
+    headline: Regex,
+    according: Regex,
+    asked: Regex,
     ind_according_first: Regex,
     ind_according_last: Regex,
     spk_before: Regex,
@@ -59,7 +323,7 @@ fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
         let spk = speaker();
-        let appos = r"(?:,[^,\x22“”]{1,80},)?";
+        let appos = r"(?:,[^,\x22“”]{1,80}(?:,[^,\x22“”]{1,60})?,)?";
         let re = |s: String| crate::compile(&s);
         Res {
             right_after: re(format!(r"^\s*,?\s*(?P<cue>{CUES})\s+{spk}")),
@@ -74,6 +338,10 @@ fn res() -> &'static Res {
             left_any: re(format!(
                 r"{spk}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES}|called|calls|described|describes|hailed|dubbed|termed|branded)\b"
             )),
+            generic_cue: re(format!(r"\b(?i:{GCUES})\b|\b[a-z]{{3,}}(?:ed|es)\b(?:\s+(?:that|to)\b)")),
+            headline: re(r"^\s*(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}):\s+(?P<body>\S)".into()),
+            according: re(r"\b(?i:according\s+to)\s+".into()),
+            asked: re(r"^\s*(?P<cue>[Aa]sked)\s+(?:if|whether|about|how|what|why|when|by|to)\b".into()),
             ind_hint: re(format!(
                 r"\b(?:{ICUES}|told|tells|assured|informed|reminded|[Aa]ccording)\b"
             )),
@@ -198,10 +466,20 @@ pub(crate) fn find(ctx: &Ctx, idx: &EntityIndex) -> Vec<Quote> {
             }
         }
     }
-    for (si, _) in busy.iter().enumerate().filter(|(_, b)| !**b) {
-        if let Some(q) = f.indirect(si) {
-            out.push(q);
+    // Cues that already introduce a quote are not used again.
+    let mut used: Vec<Span> = out.iter().filter_map(|q| q.cue_span).collect();
+    for (si, &is_busy) in busy.iter().enumerate() {
+        if is_busy {
+            // Only the broad pass, on cues outside the quotation marks.
+            out.extend(f.generic(si, &used));
+            continue;
         }
+        let first = f.indirect(si);
+        let n = used.len();
+        used.extend(first.as_ref().and_then(|q| q.cue_span));
+        out.extend(first);
+        out.extend(f.generic(si, &used));
+        used.truncate(n);
     }
     out.sort_by_key(|q| q.content_span.start);
     out
@@ -223,7 +501,14 @@ fn direct_spans(text: &str) -> Vec<Marks> {
     let mut prev: Option<char> = None;
     let mut newline_run = 0;
     let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    while let Some((i, mut c)) = iter.next() {
+        // Two apostrophes are a double quotation mark in some wire copy.
+        let mut len = c.len_utf8();
+        if c == '\'' && iter.peek().is_some_and(|&(_, n)| n == '\'') {
+            iter.next();
+            c = '"';
+            len = 2;
+        }
         let next = iter.peek().map(|&(_, n)| n);
         if c == '\n' {
             newline_run += 1;
@@ -233,7 +518,6 @@ fn direct_spans(text: &str) -> Vec<Marks> {
         } else if !c.is_whitespace() {
             newline_run = 0;
         }
-        let len = c.len_utf8();
         match c {
             '“' => open = Some((i, i + len)),
             '”' => {
@@ -405,6 +689,22 @@ impl Finder<'_, '_> {
                     q.role_sentence = Some(rs);
                 }
             }
+        } else if let Some((spk, cue)) = (m.content.slice(text).split_whitespace().count() >= 4)
+            .then(|| {
+                self.generic_after(right, m.close_end)
+                    .or_else(|| self.generic_before(left, l_start))
+            })
+            .flatten()
+        {
+            q.cue = Some(cue.slice(text).to_string());
+            q.cue_span = Some(cue);
+            let sp = self.resolve(spk);
+            q.speaker = sp.name;
+            q.speaker_span = sp.span;
+            if let Some((role, rs)) = sp.role {
+                q.role = Some(role);
+                q.role_sentence = Some(rs);
+            }
         } else if left.trim().is_empty() {
             // A quote opening its sentence continues the previous speaker's quote.
             if let Some((last, sp)) = prev {
@@ -419,6 +719,59 @@ impl Finder<'_, '_> {
             }
         }
         q
+    }
+
+    /// A speaker after a closing quotation mark by the broad cue list:
+    /// `," Ortiz proclaimed` or `," echoed Ortiz, the mayor`. Spans are
+    /// absolute (`base` is the offset of `right`).
+    fn generic_after(&self, right: &str, base: usize) -> Option<(Span, Span)> {
+        let mut head = right.len().min(160);
+        while !right.is_char_boundary(head) {
+            head -= 1;
+        }
+        let head = &right[..head];
+        let cm = res().generic_cue.find(head)?;
+        let between = head[..cm.start()].trim_start().trim_start_matches(',');
+        if between.contains(['.', '!', '?', '"', '“', '”', ';']) {
+            return None;
+        }
+        let cue = Span::new(base + cm.start(), base + cm.end());
+        if between.trim().is_empty() {
+            // Inverted: the speaker follows the cue, up to a comma or the end.
+            let after = &head[cm.end()..];
+            let lead = after.len() - after.trim_start().len();
+            let np = after[lead..]
+                .split([',', '.', ';', ':', '"', '“', '”', '('])
+                .next()
+                .unwrap_or("")
+                .trim_end();
+            let words = np.split_whitespace().count();
+            if words == 0 || words > 10 {
+                return None;
+            }
+            let st = base + cm.end() + lead;
+            return Some((Span::new(st, st + np.len()), cue));
+        }
+        let (a, b) = subject_before(head, cm.start())?;
+        Some((Span::new(base + a, base + b), cue))
+    }
+
+    /// A speaker before an opening quotation mark by the broad cue list:
+    /// `Ortiz proclaimed: "` or `Ortiz, the mayor, echoed the call,`.
+    fn generic_before(&self, left: &str, base: usize) -> Option<(Span, Span)> {
+        let t = left.trim_end();
+        if !t.ends_with([':', ',']) {
+            return None;
+        }
+        let cm = res().generic_cue.find_iter(t).last()?;
+        if t.len() - cm.end() > 60 || self.in_direct_quote(base + cm.start()) {
+            return None;
+        }
+        let (a, b) = subject_before(t, cm.start())?;
+        Some((
+            Span::new(base + a, base + b),
+            Span::new(base + cm.start(), base + cm.end()),
+        ))
     }
 
     fn indirect(&mut self, si: usize) -> Option<Quote> {
@@ -533,6 +886,246 @@ impl Finder<'_, '_> {
             cue_span,
             direct: false,
         })
+    }
+
+    /// The broad pass for indirect attribution: every cue of a large verb
+    /// list with a subject before it, other than those in `taken` (cues that
+    /// already introduce a quote). The content is the rest of the sentence after the cue ("X
+    /// believes (that) ..."), or the part before the subject when the cue ends
+    /// the sentence ("..., X said."); nested attributions ("X said Y fears Z")
+    /// give one quote each.
+    fn generic(&mut self, si: usize, taken: &[Span]) -> Vec<Quote> {
+        let mut out = Vec::new();
+        let ctx = self.ctx;
+        let Some(sp) = ctx.sents.get(si).copied() else {
+            return out;
+        };
+        let s = ctx.sentence(si);
+        if s.len() < 20 || s.trim_end().ends_with('?') {
+            return out;
+        }
+        let r = res();
+        let overlaps_taken = |a: usize, b: usize| {
+            taken
+                .iter()
+                .any(|t| t.start < sp.start + b && sp.start + a < t.end)
+        };
+        // "Ortiz: The levee will hold" (headlines, transcripts).
+        if let Some(c) = r.headline.captures(s) {
+            let spk = c.name("spk").expect("group");
+            let start = c.name("body").expect("group").start();
+            let body = s[start..].trim_end();
+            if body.split_whitespace().count() >= 3 {
+                self.push_generic(
+                    &mut out,
+                    si,
+                    (start, start + body.len()),
+                    Some((spk.start(), spk.end())),
+                    None,
+                    (spk.end(), spk.end() + 1),
+                );
+            }
+        }
+        // "..., according to X." / "According to X, ..." / "..., according to X, ...".
+        for m in r.according.find_iter(s) {
+            if overlaps_taken(m.start(), m.end()) || self.in_direct_quote(sp.start + m.start()) {
+                continue;
+            }
+            let tail = &s[m.end()..];
+            let np_len = tail
+                .find([',', ';', '(', '"', '“', '—', '–'])
+                .unwrap_or(tail.len())
+                .min(tail.find(" - ").unwrap_or(tail.len()));
+            let np = tail[..np_len].trim_end().trim_end_matches(['.', '!']);
+            let words = np.split_whitespace().count();
+            if words == 0 || words > 12 {
+                continue;
+            }
+            let before = s[..m.start()].trim_end().trim_end_matches(',').trim_end();
+            let after_np = tail[np_len..].trim_start_matches([',', ' ']);
+            let after_start = s.len() - after_np.len();
+            let after = after_np.trim_end().trim_end_matches(['.', '!', ';']);
+            let content = if before.split_whitespace().count() >= after.split_whitespace().count() {
+                (0, before.len())
+            } else {
+                (after_start, after_start + after.len())
+            };
+            if content.1 > content.0 + 8 {
+                let spk = (m.end(), m.end() + np.len());
+                self.push_generic(&mut out, si, content, Some(spk), None, (m.start(), m.end()));
+            }
+        }
+        // "Asked whether ..., Ortiz said ...": the question, with no source.
+        if let Some(c) = r.asked.captures(s) {
+            let cue = c.name("cue").expect("group");
+            let rest = &s[cue.end()..];
+            let end = cue.end() + rest.find(',').unwrap_or(rest.len());
+            let content = (cue.end() + rest.len() - rest.trim_start().len(), end);
+            if end > content.0 + 8 {
+                self.push_generic(&mut out, si, content, None, None, (cue.start(), cue.end()));
+            }
+        }
+        for cm in r.generic_cue.find_iter(s) {
+            let abs = Span::new(sp.start + cm.start(), sp.start + cm.end());
+            if self.in_direct_quote(abs.start) || overlaps_taken(cm.start(), cm.end()) {
+                continue;
+            }
+            // "..., who said ...": the relative pronoun is the source mention,
+            // the name before it gives the speaker.
+            // "..., calling the plan reckless": a participle after a comma
+            // takes the sentence's subject.
+            let participle =
+                cm.as_str().ends_with("ing") && s[..cm.start()].trim_end().ends_with(',');
+            let subject = if participle {
+                sentence_subject(s).filter(|&(_, b)| b < cm.start())
+            } else {
+                subject_before(s, cm.start())
+            };
+            let (a, b, named) = match subject {
+                Some((a, b)) => (a, b, None),
+                None => {
+                    let Some((a, b)) = relative_before(s, cm.start()) else {
+                        continue;
+                    };
+                    (a, b, subject_before(s, a))
+                }
+            };
+            let after = &s[cm.end()..];
+            let before = s[..a].trim_end();
+            let parenthetical = before.ends_with(',')
+                && after.trim_start().starts_with(',')
+                && before.split_whitespace().count() >= 4;
+            let (c_start, c_end) =
+                if before.ends_with(',') && (is_trailing_tail(after) || parenthetical) {
+                    (0, before.len() - 1)
+                } else {
+                    let lead = after.len() - after.trim_start().len();
+                    let mut st = cm.end() + lead;
+                    let rest = &s[st..];
+                    // "said in an interview on Friday that ...": content after "that".
+                    let mut head = rest.len().min(100);
+                    while !rest.is_char_boundary(head) {
+                        head -= 1;
+                    }
+                    let first = rest.split_whitespace().next().unwrap_or("");
+                    let circumstance = matches!(
+                        first,
+                        "in" | "at"
+                            | "on"
+                            | "during"
+                            | "after"
+                            | "before"
+                            | "from"
+                            | "with"
+                            | "last"
+                            | "this"
+                            | "earlier"
+                            | "late"
+                            | "Monday"
+                            | "Tuesday"
+                            | "Wednesday"
+                            | "Thursday"
+                            | "Friday"
+                            | "Saturday"
+                            | "Sunday"
+                            | "yesterday"
+                            | "today"
+                            | "that"
+                    );
+                    if let Some(p) = rest[..head].find("that ").filter(|&p| {
+                        circumstance
+                            && (p == 0 || rest[..p].ends_with(' '))
+                            && !rest[..p].contains(['.', '"', '“'])
+                    }) {
+                        st += p + 5;
+                    }
+                    let rest = s[st..].trim_end().trim_end_matches(['.', '!', ';', ',']);
+                    if rest.split_whitespace().count() < 3 {
+                        if before.ends_with(',') && before.len() > 10 {
+                            (0, before.len() - 1)
+                        } else {
+                            continue;
+                        }
+                    } else {
+                        (st, st + rest.len())
+                    }
+                };
+            let raw = &s[c_start..c_end];
+            let content = raw.trim();
+            if content.split_whitespace().count() < 2 {
+                continue;
+            }
+            let cstart = sp.start + c_start + (raw.len() - raw.trim_start().len());
+            let mut speaker = self.resolve(Span::new(
+                sp.start + named.map_or(a, |n| n.0),
+                sp.start + named.map_or(b, |n| n.1),
+            ));
+            if named.is_some() {
+                speaker.span = Some(Span::new(sp.start + a, sp.start + b));
+            }
+            if speaker.span.is_none() {
+                continue;
+            }
+            out.push(Quote {
+                sentence: si,
+                content: content.to_string(),
+                content_span: Span::new(cstart, cstart + content.len()),
+                speaker: speaker.name,
+                speaker_span: speaker.span,
+                role: speaker.role.as_ref().map(|r| r.0.clone()),
+                role_sentence: speaker.role.map(|r| r.1),
+                cue: Some(cm.as_str().to_string()),
+                cue_span: Some(abs),
+                direct: false,
+            });
+        }
+        out
+    }
+
+    /// Push an attribution found by the broad pass; ranges are relative to
+    /// sentence `si`. `named` is where the speaker's name is when the mention
+    /// at `spk` is not itself one.
+    fn push_generic(
+        &mut self,
+        out: &mut Vec<Quote>,
+        si: usize,
+        content: (usize, usize),
+        spk: Option<(usize, usize)>,
+        named: Option<(usize, usize)>,
+        cue: (usize, usize),
+    ) {
+        let ctx = self.ctx;
+        let Some(sp) = ctx.sents.get(si).copied() else {
+            return;
+        };
+        let s = ctx.sentence(si);
+        let Some(raw) = s.get(content.0..content.1) else {
+            return;
+        };
+        let text = raw.trim();
+        if text.is_empty() {
+            return;
+        }
+        let cstart = sp.start + content.0 + (raw.len() - raw.trim_start().len());
+        let mut speaker = match named.or(spk) {
+            Some((a, b)) => self.resolve(Span::new(sp.start + a, sp.start + b)),
+            None => Speaker::default(),
+        };
+        if let (Some(_), Some((a, b))) = (named, spk) {
+            speaker.span = Some(Span::new(sp.start + a, sp.start + b));
+        }
+        out.push(Quote {
+            sentence: si,
+            content: text.to_string(),
+            content_span: Span::new(cstart, cstart + text.len()),
+            speaker: speaker.name,
+            speaker_span: speaker.span,
+            role: speaker.role.as_ref().map(|r| r.0.clone()),
+            role_sentence: speaker.role.map(|r| r.1),
+            cue: s.get(cue.0..cue.1).map(str::to_string),
+            cue_span: Some(Span::new(sp.start + cue.0, sp.start + cue.1)),
+            direct: false,
+        });
     }
 
     fn in_direct_quote(&self, pos: usize) -> bool {

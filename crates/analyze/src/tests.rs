@@ -543,3 +543,133 @@ fn regressions_from_real_prose() {
     assert_eq!(ent(&es, "New Zealand").kind, EntityKind::Location);
     assert_eq!(ent(&es, "The Netherlands").kind, EntityKind::Location);
 }
+
+// ---------- TIMEX3 ----------
+
+fn timexes(text: &str, dct: NaiveDate) -> Vec<(&str, &'static str, String)> {
+    find_timexes(text, dct)
+        .into_iter()
+        .map(|t| (&text[t.start..t.end], t.kind.as_str(), t.value))
+        .collect()
+}
+
+#[test]
+fn timex_types_values_and_extents() {
+    // Wednesday 2031-05-14, ISO week 20.
+    let dct = date(2031, 5, 14);
+    let text = "The council met on Friday and will vote next Tuesday. Tolls rose over the past two months \
+                and are billed monthly. Revenue fell in the third quarter, the firm said, from a year earlier. \
+                The ferry left at 10:30 a.m. Monday, two weeks ago it was idle, and it is full now. \
+                Traffic peaked in the 1990s and last summer.";
+    let got = timexes(text, dct);
+    let want: Vec<(&str, &str, String)> = vec![
+        ("Friday", "DATE", "2031-05-09".into()),
+        ("next Tuesday", "DATE", "2031-05-20".into()),
+        ("the past two months", "DURATION", "P2M".into()),
+        ("monthly", "SET", "P1M".into()),
+        // Not begun by mid-May: last year's.
+        ("the third quarter", "DATE", "2030-Q3".into()),
+        ("a year earlier", "DATE", "2030-Q1".into()),
+        ("10:30 a.m. Monday", "TIME", "2031-05-12T10:30".into()),
+        ("two weeks ago", "DATE", "2031-W18".into()),
+        ("now", "DATE", "PRESENT_REF".into()),
+        ("the 1990s", "DATE", "199".into()),
+        ("last summer", "DATE", "2030-SU".into()),
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn timex_relative_units_and_quantities() {
+    let dct = date(2031, 5, 14);
+    let got = timexes(
+        "Shares of Tarn Mills rose 2015% to 1,200 last week after a three-year slide, and \
+         the firm expects more by early next year.",
+        dct,
+    );
+    assert_eq!(
+        got,
+        vec![
+            ("last week", "DATE", "2031-W19".to_string()),
+            ("three-year", "DURATION", "P3Y".to_string()),
+            ("early next year", "DATE", "2032".to_string()),
+        ]
+    );
+    assert!(find_timexes("", dct).is_empty());
+    assert!(find_timexes("May we go? The march was long.", dct).is_empty());
+}
+
+#[test]
+fn dates_follow_timex_values() {
+    // The timeline's dates are the day/month/year TIMEX3 values.
+    let a = article(
+        "Talks ended on Friday, resumed this morning and will run through the third quarter.",
+        Some((2031, 5, 14)),
+    );
+    let d = find_dates(&a);
+    let got: Vec<(&str, NaiveDate, DateGranularity)> = d
+        .iter()
+        .map(|t| (t.text.as_str(), t.date, t.granularity))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Friday", date(2031, 5, 9), DateGranularity::Day),
+            ("this morning", date(2031, 5, 14), DateGranularity::Day),
+        ]
+    );
+}
+
+// ---------- broad attribution ----------
+
+#[test]
+fn double_apostrophe_quotes_and_according_to() {
+    let a = article(
+        "''The bridge is safe,'' said Inspector Rafe Dunmore. \
+         The mill will close in June, according to spokeswoman Ilse Varga.",
+        None,
+    );
+    let q = find_quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(q[0].content, "The bridge is safe");
+    assert!(q[0].direct);
+    assert_eq!(q[0].speaker.as_deref(), Some("Rafe Dunmore"));
+    assert_eq!(q[1].content, "The mill will close in June");
+    assert!(!q[1].direct);
+    let spk = q[1].speaker_span.expect("speaker").slice(&a.text);
+    assert!(spk.contains("Ilse Varga"), "{spk}");
+    check_spans(&a, &analyze(&a));
+}
+
+#[test]
+fn broad_cues_relative_pronouns_and_headlines() {
+    let a = article(
+        "Brandt: Tolls Will Rise Next Year\n\n\
+         Residents of Lowmere believe the new canal will flood their fields. \
+         The plan was backed by Oskar Brandt, who argued that the tolls were too low.",
+        None,
+    );
+    let q = find_quotes(&a);
+    let find = |content: &str| {
+        q.iter()
+            .find(|x| x.content == content)
+            .unwrap_or_else(|| panic!("no quote {content:?} in {q:?}"))
+    };
+    let h = find("Tolls Will Rise Next Year");
+    assert_eq!(h.speaker_span.map(|s| s.slice(&a.text)), Some("Brandt"));
+    let b = find("the new canal will flood their fields");
+    assert_eq!(
+        b.speaker_span.map(|s| s.slice(&a.text)),
+        Some("Residents of Lowmere")
+    );
+    assert_eq!(b.cue.as_deref(), Some("believe"));
+    let r = find("the tolls were too low");
+    assert_eq!(r.speaker_span.map(|s| s.slice(&a.text)), Some("who"));
+    assert_eq!(r.speaker.as_deref(), Some("Oskar Brandt"));
+    // A verb used as a noun after a determiner is no cue.
+    let a = article(
+        "The shows that ran last year were long and well attended.",
+        None,
+    );
+    assert!(find_quotes(&a).is_empty(), "{:?}", find_quotes(&a));
+}
