@@ -324,7 +324,7 @@ struct Record {
 }
 
 /// Publication date of a record: RFC 3339 or YYYY-MM-DD (00:00 UTC).
-fn parse_published(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_published(s: &str) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d.with_timezone(&Utc));

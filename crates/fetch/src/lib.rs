@@ -3,6 +3,8 @@
 //!
 //! - [`files`]: local input — JSON Lines, HTML (also gzipped), feed files, plain
 //!   text, folders of those, and the Timeline17 corpus layout.
+//! - [`clusters`]: pre-clustered stories (JSON Lines of document lists) for
+//!   `lede write` and the summary evaluation.
 //! - [`feeds`]: RSS/Atom/JSON Feed parsing (shared by files and polling), feed
 //!   polling with conditional GET, OPML subscription lists, [`DEFAULT_OPML`].
 //! - [`http`]: a small, careful HTTP client (size limit, timeouts, redirects,
@@ -12,6 +14,7 @@
 //!
 //! Data flows fetch -> extract, so this crate does not depend on `lede-extract`.
 
+pub mod clusters;
 pub mod feeds;
 pub mod files;
 pub mod http;

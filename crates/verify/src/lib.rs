@@ -109,7 +109,7 @@ fn lower_words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Weekdays and relative days: stop words for similarity, but facts to check here.
+/// Weekdays, months and relative days: stop words for similarity, but facts to check here.
 fn is_calendar_word(w: &str) -> bool {
     matches!(
         w,
@@ -123,13 +123,54 @@ fn is_calendar_word(w: &str) -> bool {
             | "yesterday"
             | "today"
             | "tomorrow"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
     )
 }
 
 fn negation_count(ws: &[String]) -> usize {
-    ws.iter()
-        .filter(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
-        .count()
+    ws.iter().filter(|w| is_negation(w)).count()
+}
+
+fn is_negation(w: &str) -> bool {
+    NEGATIONS.contains(&w) || w.ends_with("n't")
+}
+
+/// The words negations apply to: for each negation, the first content word
+/// within the next four words, not crossing another negation, a quote mark or
+/// a clause break (`"I don't know," Gibbs said` does not negate Gibbs).
+fn negation_targets(text: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for clause in normalise_quotes(text).split(['"', '.', ';', ':', '!', '?', '\n', '\u{2014}']) {
+        negated_words(&lower_words(clause), &mut out);
+    }
+    out
+}
+
+fn negated_words(ws: &[String], out: &mut HashSet<String>) {
+    for (i, w) in ws.iter().enumerate() {
+        if !is_negation(w) {
+            continue;
+        }
+        let target = ws[i + 1..]
+            .iter()
+            .take(4)
+            .take_while(|n| !is_negation(n))
+            .find(|n| !lede_text::is_stopword(n) && !n.chars().all(|c| c.is_ascii_digit()));
+        if let Some(t) = target {
+            out.insert(t.clone());
+        }
+    }
 }
 
 /// Check one sentence against its evidence. `headline` adds the cited
@@ -145,7 +186,10 @@ pub fn check_sentence(
     if sentence.citations.is_empty() {
         return Err("cites no source".into());
     }
+    // Cited sentences are joined with spaces (a quote may run across
+    // consecutive sentences); outlet names and titles come after them.
     let mut evidence = String::new();
+    let mut names = String::new();
     let mut primary = String::new();
     for (i, c) in sentence.citations.iter().enumerate() {
         let article = sources.articles.get(&c.article).ok_or_else(|| {
@@ -165,14 +209,15 @@ pub fn check_sentence(
             primary = text.to_string();
         }
         evidence.push_str(text);
-        evidence.push('\n');
-        evidence.push_str(&article.outlet);
-        evidence.push('\n');
+        evidence.push(' ');
+        names.push('\n');
+        names.push_str(&article.outlet);
         if headline {
-            evidence.push_str(&article.title);
-            evidence.push('\n');
+            names.push('\n');
+            names.push_str(&article.title);
         }
     }
+    evidence.push_str(&names);
     let evidence_norm = normalise_quotes(&evidence);
 
     for q in quoted(&sentence.text) {
@@ -185,7 +230,9 @@ pub fn check_sentence(
 
     let body = unquoted(&sentence.text);
     let evidence_words = lower_words(&evidence);
-    let evidence_set: HashSet<&str> = evidence_words.iter().map(String::as_str).collect();
+    let mut evidence_set: HashSet<&str> = evidence_words.iter().map(String::as_str).collect();
+    // "Salazar's" in a source names Salazar.
+    evidence_set.extend(evidence_words.iter().filter_map(|w| w.strip_suffix("'s")));
     let evidence_numbers: HashSet<String> = words(&evidence)
         .into_iter()
         .filter_map(|t| number_key(t.text))
@@ -193,9 +240,12 @@ pub fn check_sentence(
 
     for t in words(&body) {
         if let Some(n) = number_key(t.text) {
-            if !evidence_numbers.contains(&n)
-                && !evidence_numbers.iter().any(|e| e.contains(n.as_str()))
-            {
+            // "5" is supported by "5bn" or "5m" (a unit glued on), not by "52".
+            let with_unit = |e: &String| {
+                e.strip_prefix(n.as_str())
+                    .is_some_and(|rest| rest.chars().next().is_some_and(char::is_alphabetic))
+            };
+            if !evidence_numbers.contains(&n) && !evidence_numbers.iter().any(with_unit) {
                 return Err(format!("number \"{}\" is not in the cited sources", t.text));
             }
             continue;
@@ -217,27 +267,27 @@ pub fn check_sentence(
         }
     }
 
+    // Negations are checked by what they negate: the first content word after
+    // each one. The sentence may negate only what a source negates, and must
+    // keep a negation its main source puts on a word it repeats.
     let body_words = lower_words(&body);
-    let neg_here = negation_count(&body_words);
-    if neg_here > negation_count(&evidence_words) {
+    let full_words = lower_words(&normalise_quotes(&sentence.text));
+    let negated_here = negation_targets(&sentence.text);
+    let negated_there = negation_targets(&evidence);
+    if let Some(w) = negated_here.iter().find(|w| !negated_there.contains(*w)) {
+        return Err(format!(
+            "negates \"{w}\", which the cited sources do not negate"
+        ));
+    }
+    if negation_count(&body_words) > negation_count(&evidence_words) {
         return Err("adds a negation the cited sources do not have".into());
     }
-    // A negation in the main source sentence, about a word this sentence repeats,
-    // must not disappear.
-    let primary_words = lower_words(&unquoted(&primary));
-    if neg_here == 0 {
-        for (i, w) in primary_words.iter().enumerate() {
-            if NEGATIONS.contains(&w.as_str()) || w.ends_with("n't") {
-                let next = primary_words[i + 1..]
-                    .iter()
-                    .find(|n| !lede_text::is_stopword(n));
-                if let Some(next) = next {
-                    if body_words.contains(next) && body_words.len() >= 4 {
-                        return Err(format!(
-                            "drops the negation of \"{next}\" that the cited source has"
-                        ));
-                    }
-                }
+    if full_words.len() >= 4 {
+        for w in negation_targets(&primary) {
+            if full_words.contains(&w) && !negated_here.contains(&w) {
+                return Err(format!(
+                    "drops the negation of \"{w}\" that the cited source has"
+                ));
             }
         }
     }

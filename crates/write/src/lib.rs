@@ -300,20 +300,24 @@ impl ExtractiveWriter {
                         sentence: q.sentence,
                     });
                 }
-                if let Some(rs) = q
-                    .role_sentence
-                    .filter(|rs| !citations.iter().any(|c| c.sentence == *rs))
-                {
-                    citations.push(Citation {
-                        article: a.id,
-                        sentence: rs,
-                    });
+                // The speaker's full name must be in what the quote cites: the
+                // quote's own sentence often has only "he" or a surname.
+                let Some(named) = naming_sentence(a, speaker, q.sentence) else {
+                    continue;
+                };
+                for extra in [Some(named), q.role_sentence].into_iter().flatten() {
+                    if !citations.iter().any(|c| c.sentence == extra) {
+                        citations.push(Citation {
+                            article: a.id,
+                            sentence: extra,
+                        });
+                    }
                 }
                 *mentions.entry(speaker.to_string()).or_default() += 1;
                 quotes.push(Q {
                     speaker: speaker.to_string(),
                     role: q.role.clone(),
-                    content: q.content.trim().to_string(),
+                    content: q.content.split_whitespace().collect::<Vec<_>>().join(" "),
                     stems,
                     citations,
                 });
@@ -359,6 +363,33 @@ impl ExtractiveWriter {
             paragraphs,
         })
     }
+}
+
+/// The sentence of `article` that names `speaker` in full: the last one at or
+/// before the quote's sentence, else the first after it. None when no sentence
+/// does (the attribution could not be checked).
+fn naming_sentence(article: &Article, speaker: &str, quote_sentence: usize) -> Option<usize> {
+    let key = |w: &str| {
+        w.trim_end_matches('.')
+            .replace('\u{2019}', "'")
+            .trim_end_matches("'s")
+            .to_lowercase()
+    };
+    let wanted: Vec<String> = lede_text::words(speaker)
+        .iter()
+        .map(|t| key(t.text))
+        .collect();
+    let names = |i: usize| {
+        let have: HashSet<String> = lede_text::words(article.sentence(i))
+            .iter()
+            .map(|t| key(t.text))
+            .collect();
+        !wanted.is_empty() && wanted.iter().all(|w| have.contains(w))
+    };
+    (0..=quote_sentence.min(article.sentences.len().saturating_sub(1)))
+        .rev()
+        .find(|&i| names(i))
+        .or_else(|| (quote_sentence + 1..article.sentences.len()).find(|&i| names(i)))
 }
 
 /// "Interior Secretary Ken Salazar" for a title-like role, "Ken Salazar, the
