@@ -1,11 +1,13 @@
 //! `lede`: the command line. It only wires the pipeline crates together:
 //! `sources -> fetch -> extract -> store -> cluster -> analyze -> write -> verify -> publish`.
 
+mod analyze;
 mod config;
 mod eval;
 mod pipeline;
 mod progress;
 mod run;
+mod write;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -82,6 +84,40 @@ enum Command {
         #[arg(long)]
         input: PathBuf,
     },
+    /// Write one story per line of a clusters file (`{"id","documents":[...]}`); one JSON story a line.
+    Write {
+        #[arg(long)]
+        input: PathBuf,
+        /// Words in the summary (dek, lede and body) at most.
+        #[arg(long, default_value_t = 300)]
+        max_words: usize,
+    },
+    /// Quotes with speakers and cues in a plain-text file; one JSON object a line (code-point offsets).
+    Quotes {
+        file: PathBuf,
+        /// Publication date of the text (YYYY-MM-DD).
+        #[arg(long)]
+        published: Option<chrono::NaiveDate>,
+    },
+    /// TimeML time expressions (type, normalised value) in a plain-text file; one JSON object a line.
+    Timex {
+        /// Document creation time (YYYY-MM-DD) that relative expressions resolve against.
+        #[arg(long)]
+        dct: chrono::NaiveDate,
+        file: PathBuf,
+    },
+    /// Named entities: spans with type and role in a text file, or `--conll` to tag CoNLL lines.
+    Entities {
+        file: PathBuf,
+        /// The file is CoNLL (`token POS chunk NER`); print it with a predicted IOB2 column added.
+        #[arg(long)]
+        conll: bool,
+    },
+    /// Train a model of the analyze stage from data (saved in the data directory).
+    Train {
+        #[command(subcommand)]
+        what: analyze::TrainCommand,
+    },
     /// Measure a stage on a public data set with its own metric.
     Eval {
         #[command(subcommand)]
@@ -138,10 +174,20 @@ fn init_tracing() {
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref(), cli.data_dir)?;
+    if let Command::Train { what } = cli.command {
+        analyze::train(what, &config.data_dir)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    analyze::init_analyzer(&config.data_dir)?;
     match cli.command {
+        Command::Train { .. } => unreachable!("handled above"),
+        Command::Quotes { file, published } => analyze::quotes(&file, published)?,
+        Command::Timex { dct, file } => analyze::timex(&file, dct)?,
+        Command::Entities { file, conll } => analyze::entities(&file, conll)?,
         Command::Extract { files, url } => return Ok(pipeline::extract_files(&files, url)),
         Command::Eval { what } => return eval::run(what),
         Command::Cluster { input } => eval::cluster_stream(&input)?,
+        Command::Write { input, max_words } => return write::write_clusters(&input, max_words),
         Command::Import { paths, no_build } => {
             let store = config.open_store().await?;
             let _lock = config.lock()?;

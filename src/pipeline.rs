@@ -162,18 +162,30 @@ pub fn write_story(
     articles: &[Article],
     previous: Option<&Story>,
 ) -> Story {
-    let analyses: Vec<_> = articles.iter().map(lede_analyze::analyze).collect();
+    let mut story = draft_story(writer, id, articles, previous);
+    lede_verify::verify_story(&mut story, articles);
+    story
+}
+
+/// Analyze and write one story, before verification (the verifier benchmark
+/// checks drafts).
+pub fn draft_story(
+    writer: &dyn Writer,
+    id: StoryId,
+    articles: &[Article],
+    previous: Option<&Story>,
+) -> Story {
+    let analyzer = crate::analyze::analyzer();
+    let analyses: Vec<_> = articles.iter().map(|a| analyzer.analyze(a)).collect();
     let copies = wire_copies(articles);
-    let mut story = writer.write(&StoryInput {
+    writer.write(&StoryInput {
         id,
         articles,
         analyses: &analyses,
         copies: &copies,
         previous,
         now: Utc::now(),
-    });
-    lede_verify::verify_story(&mut story, articles);
-    story
+    })
 }
 
 /// Wire copies among a story's articles (oldest first): article -> the earlier

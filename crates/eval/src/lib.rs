@@ -6,9 +6,20 @@
 //!   benchmark: 4-token shingle precision/recall).
 //! - [`clustering`]: story clustering (pairwise and BCubed P/R/F1) on ECB+ and
 //!   Timeline17.
+//! - [`quotes`]: quote attribution on PolNeAR (content found at 30%/80% cover,
+//!   speaker overlap).
+//! - [`timex`]: time expressions on TimeML (TempEval-3 task A).
+//! - [`summary`]: multi-document summaries (Multi-News) with ROUGE.
+//! - [`verifier`]: the faithfulness check against injected errors.
+//! - [`entities`]: named entities on CoNLL-2003 (conlleval) and MEANTIME.
 
 pub mod clustering;
+pub mod entities;
 pub mod extraction;
+pub mod quotes;
+pub mod summary;
+pub mod timex;
+pub mod verifier;
 
 /// A small deterministic shuffle (xorshift64*), so evaluation orders are
 /// reproducible without a random-number dependency.
