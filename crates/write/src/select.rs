@@ -211,7 +211,10 @@ impl SentenceBank {
                     stems,
                     position: i,
                     outlet: a.outlet.clone(),
-                    score: centrality * (0.6 + 0.4 * lead),
+                    // Mostly lead: news states the event first. Measured on
+                    // the Multi-News sample (ROUGE-2 at 300 words): lead share
+                    // 0.4 -> 0.1460, 0.6 -> 0.1473, 0.8 -> 0.1495, 0.95 -> 0.1479.
+                    score: centrality * (0.2 + 0.8 * lead),
                     standalone,
                     words,
                 });
