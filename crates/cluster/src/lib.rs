@@ -41,7 +41,7 @@
 //!
 //! ## How the model was fitted
 //!
-//! `cargo run --release -p lede-cluster --example cluster_fit -- --half odd`:
+//! `cargo run --release -p lede-eval --example cluster_fit -- --half odd`:
 //! ECB+ articles of the odd-numbered topics (496 articles, 43 events) streamed
 //! in 5 shuffled orders; each article is compared with the gold stories so far
 //! (teacher forcing), one (features, same event?) example per candidate
@@ -56,7 +56,7 @@
 //! was checked on Timeline17, where 0.25 / 0.5 / 1.0 give topic-level BCubed
 //! precision 0.994 / 0.995 / 0.996 and 2,573 / 2,701 / 2,877 stories.
 //!
-//! # Measured (defaults; `cargo run --release -p lede-cluster --example cluster_eval`)
+//! # Measured (defaults; `cargo run --release -p lede-eval --example cluster_eval`)
 //!
 //! Orders as `lede eval cluster`: 5 shuffles (seeds 1-5), mean ± sd. ECB+'s
 //! `ecbplus` articles start with their source URL, which gives the event away;

@@ -76,7 +76,7 @@ impl JoinModel {
 }
 
 impl Default for JoinModel {
-    /// Weights fit by `cargo run --release -p lede-cluster --example cluster_fit`:
+    /// Weights fit by `cargo run --release -p lede-eval --example cluster_fit`:
     /// L2-regularised logistic regression over teacher-forced (article, gold
     /// story so far) pairs from ECB+ topics with odd ids, 5 shuffled orders;
     /// checked on the even topics. See the crate documentation for figures.

@@ -28,7 +28,7 @@ const MIN_SHARED_TERMS: usize = 2;
 /// ... and its overlap must be at least this share of the two profiles'
 /// weights (`overlap / sqrt(W_a W_b)`, W the IDF-weighted feature mass): one
 /// shared "Washington" and a dateline word do not make two stories related.
-/// Checked on Timeline17 (`cargo run --release -p lede-cluster --example
+/// Checked on Timeline17 (`cargo run --release -p lede-eval --example
 /// related_t17`): of the related stories of oil spill stories, 96.2% / 96.2% /
 /// 96.5% / 96.9% are oil spill stories with no floor / 0.05 / 0.1 / 0.2, and
 /// 0.2 leaves 7 of 201 oil spill stories with none (measured while the join

@@ -4,7 +4,7 @@
 //! stories are about the oil spill (topic folder `bpoil`) or energy.
 //!
 //! ```text
-//! cargo run --release -p lede-cluster --example related_t17 -- [--data DIR] [--show N]
+//! cargo run --release -p lede-eval --example related_t17 -- [--data DIR] [--show N]
 //! ```
 //!
 //! Prints the `--show` (default 5) largest oil spill stories with their related

@@ -2,7 +2,7 @@
 //! as `lede eval cluster` computes them (5 shuffled orders, mean ± sd).
 //!
 //! ```text
-//! cargo run --release -p lede-cluster --example cluster_eval -- [--only ecb|t17]
+//! cargo run --release -p lede-eval --example cluster_eval -- [--only ecb|t17]
 //!     [--data DIR] [--threshold X] [--penalty X] [--lead N] [--members N]
 //!     [--span X] [--inactive X] [--model b,w1,..,w7 (bias, then one weight per feature)]
 //! ```

@@ -11,7 +11,7 @@
 //! halves, at several decision thresholds.
 //!
 //! ```text
-//! cargo run --release -p lede-cluster --example cluster_fit -- [--half odd|even|all]
+//! cargo run --release -p lede-eval --example cluster_fit -- [--half odd|even|all]
 //!     [--l2 X] [--data DIR] [--lead N] [--members N] [--use 0,1,2,...]
 //! ```
 

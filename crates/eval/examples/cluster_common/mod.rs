@@ -3,41 +3,15 @@
 //! Shared by the `cluster_*` examples: data loading, stream orders and figures
 //! exactly as `lede eval cluster` computes them.
 //!
-//! The readers and metrics are lede-eval's own `clustering` module, included
-//! by path so that the examples build with lede-cluster's few dependencies.
+//! The readers, metrics and shuffle are lede-eval's own.
 
 use std::path::{Path, PathBuf};
 
 use lede_cluster::{ClusterConfig, JoinModel, FEATURES};
 
-#[path = "../../../eval/src/clustering.rs"]
-#[allow(dead_code)]
-pub mod clustering;
+pub use lede_eval::{clustering, mean_std, shuffle};
 
 use clustering::{ClusterScores, GoldDoc};
-
-/// `lede_eval::shuffle`, the same xorshift64* shuffle (copied so the examples
-/// need not build lede-eval): orders here are those of `lede eval cluster`.
-pub fn shuffle<T>(items: &mut [T], seed: u64) {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    for i in (1..items.len()).rev() {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        let r = state.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        items.swap(i, (r % (i as u64 + 1)) as usize);
-    }
-}
-
-/// Mean and population standard deviation (as `lede_eval::mean_std`).
-pub fn mean_std(xs: &[f64]) -> (f64, f64) {
-    if xs.is_empty() {
-        return (0.0, 0.0);
-    }
-    let m = xs.iter().sum::<f64>() / xs.len() as f64;
-    let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / xs.len() as f64;
-    (m, v.sqrt())
-}
 
 /// Data folder: `--data DIR` or /work/shared/data.
 pub fn data_dir(args: &[String]) -> PathBuf {
