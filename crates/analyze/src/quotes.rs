@@ -200,12 +200,9 @@ fn is_determiner(w: &str) -> bool {
     )
 }
 
-/// The subject right before byte `cue` of `s`: auxiliaries and adverbs are
-/// skipped, then words are taken back to a clause boundary (punctuation, a
-/// conjunction or relative pronoun, a preposition, a quotation mark), at most
-/// ten. An apposition ("Ortiz, the mayor, said") ends at its first comma, which
-/// still overlaps the speaker. Byte range relative to `s`.
-fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
+/// The whitespace-separated words of `s[..cue]` with their byte offsets, and
+/// how many remain once trailing auxiliaries ("has", "was") are set aside.
+fn words_before_aux(s: &str, cue: usize) -> (Vec<(usize, &str)>, usize) {
     let words: Vec<(usize, &str)> = s[..cue]
         .split_whitespace()
         .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
@@ -214,6 +211,16 @@ fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
     while i > 0 && is_aux(&words[i - 1].1.to_lowercase()) {
         i -= 1;
     }
+    (words, i)
+}
+
+/// The subject right before byte `cue` of `s`: auxiliaries and adverbs are
+/// skipped, then words are taken back to a clause boundary (punctuation, a
+/// conjunction or relative pronoun, a preposition, a quotation mark), at most
+/// ten. An apposition ("Ortiz, the mayor, said") ends at its first comma, which
+/// still overlaps the speaker. Byte range relative to `s`.
+fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
+    let (words, i) = words_before_aux(s, cue);
     let end_word = i;
     let mut start_word = i;
     while start_word > 0 {
@@ -282,14 +289,7 @@ fn sentence_subject(s: &str) -> Option<(usize, usize)> {
 /// A relative pronoun ("who", "which") right before byte `cue` of `s`
 /// (auxiliaries skipped): the subject of a verb in a relative clause.
 fn relative_before(s: &str, cue: usize) -> Option<(usize, usize)> {
-    let words: Vec<(usize, &str)> = s[..cue]
-        .split_whitespace()
-        .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
-        .collect();
-    let mut i = words.len();
-    while i > 0 && is_aux(&words[i - 1].1.to_lowercase()) {
-        i -= 1;
-    }
+    let (words, i) = words_before_aux(s, cue);
     let (a, w) = *words.get(i.checked_sub(1)?)?;
     matches!(w, "who" | "which").then_some((a, a + w.len()))
 }
