@@ -424,6 +424,17 @@ pub struct Feed {
     /// Consecutive failed polls.
     pub error_count: u32,
     pub next_fetch: Option<DateTime<Utc>>,
+    /// The polling interval the scheduler has adapted to this feed, in seconds
+    /// (None until the first successful poll).
+    #[serde(default)]
+    pub interval_secs: Option<u32>,
+    /// When the current run of failures began (None while the feed works); a feed
+    /// failing for days is shown as such and polled rarely.
+    #[serde(default)]
+    pub failing_since: Option<DateTime<Utc>>,
+    /// The last poll that brought something new (a changed feed body).
+    #[serde(default)]
+    pub last_changed: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

@@ -178,6 +178,7 @@ fn feed_from_row(row: &SqliteRow) -> Feed {
         last_error: row.get("last_error"),
         error_count: row.get::<i64, _>("error_count").max(0) as u32,
         next_fetch: parse_ts(row.get("next_fetch")),
+        ..Default::default()
     }
 }
 
