@@ -43,6 +43,10 @@ enum Command {
         /// Only store the articles; do not cluster and write stories.
         #[arg(long)]
         no_build: bool,
+        /// Append a line `stored|duplicate<TAB>id<TAB>url` to this file for every
+        /// article once the store has committed it.
+        #[arg(long)]
+        ack: Option<PathBuf>,
     },
     /// Cluster new articles into stories and (re)write the stories they changed.
     Build,
@@ -188,10 +192,29 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Eval { what } => return eval::run(what),
         Command::Cluster { input } => eval::cluster_stream(&input)?,
         Command::Write { input, max_words } => return write::write_clusters(&input, max_words),
-        Command::Import { paths, no_build } => {
+        Command::Import {
+            paths,
+            no_build,
+            ack,
+        } => {
             let store = config.open_store().await?;
             let _lock = config.lock()?;
-            let report = pipeline::import_paths(&store, &paths).await;
+            let mut ack_file = match &ack {
+                Some(path) => Some(
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(path)
+                        .with_context(|| format!("opening {}", path.display()))?,
+                ),
+                None => None,
+            };
+            let report = pipeline::import_paths(
+                &store,
+                &paths,
+                ack_file.as_mut().map(|f| f as &mut dyn std::io::Write),
+            )
+            .await;
             eprintln!(
                 "imported {} new articles ({} duplicates, {} failed)",
                 report.added, report.duplicates, report.failed

@@ -41,7 +41,16 @@ pub async fn ingest(store: &dyn Store, doc: &Document) -> Result<Inserted> {
 
 /// Import every document under `paths`. Bad files and documents are reported
 /// (path and reason) and skipped; the rest go on.
-pub async fn import_paths(store: &Arc<dyn Store>, paths: &[PathBuf]) -> ImportReport {
+///
+/// With `ack`, every document the store holds once its insert has committed is
+/// acknowledged there as a line `stored<TAB>id<TAB>url` (new) or
+/// `duplicate<TAB>id<TAB>url` (already held), flushed at once: a caller that
+/// reads the lines knows exactly what survives a crash from then on.
+pub async fn import_paths(
+    store: &Arc<dyn Store>,
+    paths: &[PathBuf],
+    mut ack: Option<&mut dyn std::io::Write>,
+) -> ImportReport {
     let mut report = ImportReport::default();
     let mut progress = Progress::new("importing", 0);
     for path in paths {
@@ -60,7 +69,19 @@ pub async fn import_paths(store: &Arc<dyn Store>, paths: &[PathBuf]) -> ImportRe
                     continue;
                 }
             };
-            match ingest(store.as_ref(), &doc).await {
+            let inserted = ingest(store.as_ref(), &doc).await;
+            if let (Some(out), Ok(done)) = (ack.as_deref_mut(), &inserted) {
+                let (what, id) = match done {
+                    Inserted::New(id) => ("stored", id),
+                    Inserted::Duplicate(id) => ("duplicate", id),
+                };
+                if let Err(e) =
+                    writeln!(out, "{what}\t{id}\t{}", doc.url).and_then(|()| out.flush())
+                {
+                    eprintln!("cannot write the acknowledgement of {}: {e}", doc.url);
+                }
+            }
+            match inserted {
                 Ok(Inserted::New(_)) => report.added += 1,
                 Ok(Inserted::Duplicate(_)) => report.duplicates += 1,
                 Err(e) => {

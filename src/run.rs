@@ -25,7 +25,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(24 * 3600);
 
 pub async fn run(config: &Config, store: Arc<dyn Store>, options: RunOptions) -> Result<()> {
     if !options.import.is_empty() {
-        let report = pipeline::import_paths(&store, &options.import).await;
+        let report = pipeline::import_paths(&store, &options.import, None).await;
         tracing::info!(
             added = report.added,
             duplicates = report.duplicates,
