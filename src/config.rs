@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use lede_store::{SqliteStore, Store};
+use lede_store::Store;
 use serde::Deserialize;
 
 /// The config file's contents; every key is optional.
@@ -20,6 +20,10 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     addr: Option<SocketAddr>,
     site_title: Option<String>,
+    database: Option<String>,
+    admin_token: Option<String>,
+    base_url: Option<String>,
+    llm: Option<lede_write::LlmConfig>,
 }
 
 /// Resolved configuration.
@@ -28,11 +32,23 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub addr: SocketAddr,
     pub site_title: String,
+    /// A PostgreSQL URL (`postgres://...`) for many workers; `None`: SQLite in the data directory.
+    pub database: Option<String>,
+    /// Bearer token for admin actions through the web; `None`: admin off.
+    pub admin_token: Option<String>,
+    /// The site's public address, for absolute links in feeds and exports.
+    pub base_url: Option<String>,
+    /// The optional LLM writer (`[llm]` table); `None`: the extractive writer alone.
+    pub llm: Option<lede_write::LlmConfig>,
 }
 
 impl Config {
     /// Resolve the configuration from the flag/env value and the config file.
-    pub fn load(config_file: Option<&Path>, data_dir: Option<PathBuf>) -> Result<Self> {
+    pub fn load(
+        config_file: Option<&Path>,
+        data_dir: Option<PathBuf>,
+        database: Option<String>,
+    ) -> Result<Self> {
         let file = match config_file {
             Some(p) => Some(read_file(p)?),
             None if Path::new("lede.toml").exists() => Some(read_file(Path::new("lede.toml"))?),
@@ -47,23 +63,42 @@ impl Config {
                 .addr
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             site_title: file.site_title.unwrap_or_else(|| "lede".to_string()),
+            database: database.or(file.database),
+            admin_token: std::env::var("LEDE_ADMIN_TOKEN")
+                .ok()
+                .or(file.admin_token)
+                .filter(|t| !t.is_empty()),
+            base_url: file.base_url,
+            llm: file.llm,
         })
     }
 
-    /// Open the store in the data directory.
+    /// Open the store: PostgreSQL when a database URL is set, else SQLite in the data directory.
     pub async fn open_store(&self) -> Result<Arc<dyn Store>> {
-        let store = SqliteStore::open(&self.data_dir)
+        lede_store::connect(self.database.as_deref(), &self.data_dir)
             .await
-            .with_context(|| format!("opening the data directory {}", self.data_dir.display()))?;
-        Ok(Arc::new(store))
+            .with_context(|| match &self.database {
+                Some(_) => "connecting to the database".to_string(),
+                None => format!("opening the data directory {}", self.data_dir.display()),
+            })
+    }
+
+    /// Whether the store is shared by many processes (PostgreSQL): then no
+    /// process may take the data directory's single-writer lock or void leases.
+    pub fn shared_store(&self) -> bool {
+        self.database.is_some()
     }
 
     /// The web app's state over a store.
     pub fn app_state(&self, store: Arc<dyn Store>) -> lede_publish::AppState {
-        lede_publish::AppState {
-            store,
-            site_title: self.site_title.clone(),
+        let mut state = lede_publish::AppState::new(store, self.site_title.clone());
+        if let Some(token) = &self.admin_token {
+            state = state.with_admin_token(token.clone());
         }
+        if let Some(url) = &self.base_url {
+            state = state.with_base_url(url.clone());
+        }
+        state
     }
 
     /// Take the data directory's writer lock: one writing process at a time.
@@ -111,10 +146,10 @@ mod tests {
             "data_dir = \"from-file\"\naddr = \"127.0.0.1:9999\"\n",
         )
         .unwrap();
-        let c = Config::load(Some(&file), None).unwrap();
+        let c = Config::load(Some(&file), None, None).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("from-file"));
         assert_eq!(c.addr.port(), 9999);
-        let c = Config::load(Some(&file), Some("from-flag".into())).unwrap();
+        let c = Config::load(Some(&file), Some("from-flag".into()), None).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("from-flag"));
     }
 
@@ -123,14 +158,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("lede.toml");
         std::fs::write(&file, "dta_dir = \"typo\"\n").unwrap();
-        let e = Config::load(Some(&file), None).unwrap_err();
+        let e = Config::load(Some(&file), None, None).unwrap_err();
         assert!(format!("{e:#}").contains("dta_dir"));
     }
 
     #[test]
     fn second_writer_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let c = Config::load(None, Some(dir.path().to_path_buf())).unwrap();
+        let c = Config::load(None, Some(dir.path().to_path_buf()), None).unwrap();
         let _held = c.lock().unwrap();
         let e = c.lock().unwrap_err();
         assert!(e.to_string().contains("another lede process"));

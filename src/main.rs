@@ -12,6 +12,7 @@ mod write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -30,6 +31,10 @@ struct Cli {
     /// Config file (TOML). Default: ./lede.toml when it exists.
     #[arg(long, global = true, env = "LEDE_CONFIG")]
     config: Option<PathBuf>,
+    /// PostgreSQL URL (`postgres://user@host/db`) to share one database among
+    /// many processes; default: SQLite in the data directory.
+    #[arg(long, global = true, env = "LEDE_DATABASE")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -66,9 +71,31 @@ enum Command {
         /// Do not poll feeds (serve what is stored, plus `--import`).
         #[arg(long)]
         no_fetch: bool,
-        /// Minutes between polling rounds.
-        #[arg(long, default_value_t = 15)]
-        interval: u64,
+        /// Seconds between looks for feeds that are due (each feed has its own
+        /// interval, adapted to how often it changes).
+        #[arg(long, default_value_t = 60)]
+        tick: u64,
+    },
+    /// One of many workers sharing a PostgreSQL database (`--database`): polls the
+    /// feeds that are due, clusters, writes stories; claims work with leases.
+    Worker {
+        /// Do not poll feeds; only cluster and write.
+        #[arg(long)]
+        no_fetch: bool,
+        /// Seconds to wait when there is no work.
+        #[arg(long, default_value_t = 5)]
+        idle: u64,
+        /// Stop after this many idle rounds in a row (batch jobs, tests).
+        #[arg(long)]
+        exit_when_idle: Option<u32>,
+        /// Fetch from these loopback addresses too (tests with a local feed server).
+        #[arg(long, hide = true)]
+        allow_addr: Vec<SocketAddr>,
+    },
+    /// Write the whole site as static files (HTML, feeds, JSON) to a folder any web server can serve.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Manage feed subscriptions.
     Feeds {
@@ -177,7 +204,7 @@ fn init_tracing() {
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
-    let config = Config::load(cli.config.as_deref(), cli.data_dir)?;
+    let config = Config::load(cli.config.as_deref(), cli.data_dir, cli.database)?;
     if let Command::Train { what } = cli.command {
         analyze::train(what, &config.data_dir)?;
         return Ok(ExitCode::SUCCESS);
@@ -199,6 +226,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         } => {
             let store = config.open_store().await?;
             let _lock = config.lock()?;
+            pipeline::take_over_leases(&config, store.as_ref()).await?;
             let mut ack_file = match &ack {
                 Some(path) => Some(
                     std::fs::OpenOptions::new()
@@ -220,7 +248,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 report.added, report.duplicates, report.failed
             );
             if !no_build {
-                let built = pipeline::build(&store).await?;
+                let writers = pipeline::StoryWriters::from_config(config.llm.as_ref())?;
+                let built = pipeline::build(&store, &writers, &pipeline::worker_id()).await?;
                 eprintln!(
                     "{} stories written from {} new articles ({} sentences dropped by the verifier)",
                     built.stories_written, built.articles_clustered, built.sentences_dropped
@@ -233,7 +262,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Build => {
             let store = config.open_store().await?;
             let _lock = config.lock()?;
-            let built = pipeline::build(&store).await?;
+            pipeline::take_over_leases(&config, store.as_ref()).await?;
+            let writers = pipeline::StoryWriters::from_config(config.llm.as_ref())?;
+            let built = pipeline::build(&store, &writers, &pipeline::worker_id()).await?;
             eprintln!(
                 "{} stories written from {} new articles ({} sentences dropped by the verifier)",
                 built.stories_written, built.articles_clustered, built.sentences_dropped
@@ -242,23 +273,57 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Serve { addr } => {
             let store = config.open_store().await?;
             let addr = addr.unwrap_or(config.addr);
-            lede_publish::serve(config.app_state(store), addr).await?;
+            let writers = Arc::new(pipeline::StoryWriters::from_config(config.llm.as_ref())?);
+            lede_publish::serve(run::site(&config, store, writers)?, addr).await?;
         }
         Command::Run {
             addr,
             import,
             no_fetch,
-            interval,
+            tick,
         } => {
             let store = config.open_store().await?;
-            let _lock = config.lock()?;
+            let _lock = if config.shared_store() {
+                None
+            } else {
+                Some(config.lock()?)
+            };
             let options = run::RunOptions {
                 addr: addr.unwrap_or(config.addr),
                 import,
                 fetch: !no_fetch,
-                interval: std::time::Duration::from_secs(interval.max(1) * 60),
+                tick: std::time::Duration::from_secs(tick.max(1)),
             };
             run::run(&config, store, options).await?;
+        }
+        Command::Worker {
+            no_fetch,
+            idle,
+            exit_when_idle,
+            allow_addr,
+        } => {
+            if !config.shared_store() {
+                anyhow::bail!(
+                    "`lede worker` shares a PostgreSQL database with other workers: \
+                     give one with --database postgres://... (or LEDE_DATABASE); \
+                     on the embedded store use `lede run`"
+                );
+            }
+            let store = config.open_store().await?;
+            let mut poller = lede_fetch::PollerConfig::default();
+            poller.fetch.allow_addrs = allow_addr;
+            let options = run::WorkerOptions {
+                idle: std::time::Duration::from_secs(idle.max(1)),
+                exit_when_idle,
+                fetch: !no_fetch,
+                poller,
+            };
+            run::worker(&config, store, options).await?;
+        }
+        Command::Export { out } => {
+            let store = config.open_store().await?;
+            let report = lede_publish::export(&config.app_state(store), &out).await?;
+            eprintln!("exported the site to {}: {report:?}", out.display());
         }
         Command::Feeds { action } => {
             let store = config.open_store().await?;
@@ -271,11 +336,24 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             println!("articles: {}", stats.articles);
             println!("stories:  {}", stats.stories);
             println!("feeds:    {}", stats.feeds);
+            let now = chrono::Utc::now();
+            let policy = lede_fetch::SchedulePolicy::default();
             for f in store.feeds().await? {
-                let state = match (&f.last_error, f.last_fetched) {
-                    (Some(e), _) => format!("failing ({} in a row): {e}", f.error_count),
-                    (None, Some(t)) => format!("ok, last fetched {}", t.to_rfc3339()),
-                    (None, None) => "never fetched".to_string(),
+                let state = match lede_fetch::schedule::health(&f, now, &policy) {
+                    lede_fetch::Health::Ok => match f.last_fetched {
+                        Some(t) => format!("ok, last fetched {}", t.to_rfc3339()),
+                        None => "never fetched".to_string(),
+                    },
+                    lede_fetch::Health::Failing { since, errors } => format!(
+                        "failing since {} ({errors} in a row): {}",
+                        since.to_rfc3339(),
+                        f.last_error.as_deref().unwrap_or("")
+                    ),
+                    lede_fetch::Health::Dead { since, errors } => format!(
+                        "DEAD since {} ({errors} failures; polled daily): {}",
+                        since.to_rfc3339(),
+                        f.last_error.as_deref().unwrap_or("")
+                    ),
                 };
                 println!("  {}  {}", f.url, state);
             }
@@ -324,7 +402,7 @@ async fn feeds(store: &dyn Store, action: FeedsAction) -> Result<()> {
         }
         FeedsAction::Export => {
             let feeds = store.feeds().await?;
-            print!("{}", pipeline::opml(&feeds));
+            print!("{}", lede_fetch::feeds::write_opml(&feeds));
         }
     }
     Ok(())

@@ -4,15 +4,15 @@
 //! - [`build`]: cluster new articles into stories -> analyze -> write -> verify -> store,
 //!   then recompute related stories.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{Duration, Utc};
 use lede_cluster::{ClusterConfig, ClusterDoc, Clusterer, NearDuplicates, StoryProfile};
-use lede_model::{Article, ArticleId, Document, Feed, RelatedStory, Story, StoryId};
+use lede_model::{Article, ArticleId, Document, RelatedStory, Story, StoryId};
 use lede_store::{Inserted, Store};
 use lede_write::{ExtractiveWriter, StoryInput, Writer};
 
@@ -115,13 +115,146 @@ fn cluster_doc(a: &Article) -> ClusterDoc<'_> {
     }
 }
 
-/// Cluster the articles not yet in a story, then rewrite every story that
-/// gained articles, and refresh related stories.
-pub async fn build(store: &Arc<dyn Store>) -> Result<BuildReport> {
-    let mut report = BuildReport::default();
+/// How stories are written: the extractive writer, and the LLM writer when one
+/// is configured (its drafts are verified and fall back to the extractive
+/// writer on error or a failed check).
+pub struct StoryWriters {
+    pub extractive: ExtractiveWriter,
+    pub llm: Option<lede_write::LlmWriter>,
+}
+
+impl StoryWriters {
+    /// The writers the configuration asks for.
+    pub fn from_config(llm: Option<&lede_write::LlmConfig>) -> Result<Self> {
+        let llm = match llm {
+            Some(c) => Some(
+                lede_write::LlmWriter::new(c.clone(), lede_write::WriterConfig::default())
+                    .context("setting up the LLM writer ([llm] in the config file)")?,
+            ),
+            None => None,
+        };
+        Ok(StoryWriters {
+            extractive: ExtractiveWriter::default(),
+            llm,
+        })
+    }
+
+    /// Analyze, write and verify one story.
+    pub async fn write(
+        &self,
+        id: StoryId,
+        articles: &[Article],
+        previous: Option<&Story>,
+    ) -> Story {
+        let Some(llm) = &self.llm else {
+            return write_story(&self.extractive, id, articles, previous);
+        };
+        let analyzer = crate::analyze::analyzer();
+        let analyses: Vec<_> = articles.iter().map(|a| analyzer.analyze(a)).collect();
+        let copies = wire_copies(articles);
+        let input = StoryInput {
+            id,
+            articles,
+            analyses: &analyses,
+            copies: &copies,
+            previous,
+            now: Utc::now(),
+        };
+        let (story, fallback) = llm
+            .write_verified(&input, |s| {
+                lede_verify::verify_story(s, articles);
+            })
+            .await;
+        if let Some(reason) = fallback {
+            tracing::warn!(
+                story = id,
+                "LLM writer fell back to the extractive writer: {reason}"
+            );
+        }
+        story
+    }
+}
+
+/// A process holding the data directory's lock is the only writer of the
+/// embedded store: leases left by a killed earlier run are void, and their work
+/// (clustering, dirty stories, feeds) is done by this one. Nothing to do on a
+/// shared database, where leases expire instead.
+pub async fn take_over_leases(config: &crate::config::Config, store: &dyn Store) -> Result<()> {
+    if config.shared_store() {
+        return Ok(());
+    }
+    let released = store.release_all_leases().await?;
+    if released > 0 {
+        tracing::info!(
+            released,
+            "released the leases of an earlier run that stopped"
+        );
+    }
+    Ok(())
+}
+
+/// Who holds leases in this process: host name and process id.
+pub fn worker_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_string());
+    format!("{host}:{}", std::process::id())
+}
+
+/// The clusterer's singleton lease: one process clusters at a time.
+const CLUSTER_LEASE: &str = "cluster";
+/// How long a lease on clustering or on a story holds without renewal; a
+/// dead worker's work is taken over after this.
+pub const LEASE: std::time::Duration = std::time::Duration::from_secs(300);
+/// Stories claimed per round trip.
+const STORY_BATCH: usize = 16;
+
+/// Cluster new articles, then (re)write every story that gained articles, and
+/// refresh related stories. `worker` names this process in leases.
+///
+/// Work is claimed through the store's leases, so several processes sharing
+/// one database never cluster at once nor write the same story twice, and a
+/// story whose writing was interrupted (a crash between assigning articles and
+/// saving the story) stays dirty and is written by the next build.
+pub async fn build(
+    store: &Arc<dyn Store>,
+    writers: &StoryWriters,
+    worker: &str,
+) -> Result<BuildReport> {
+    let mut report = BuildReport {
+        articles_clustered: cluster_new(store, worker).await?,
+        ..BuildReport::default()
+    };
+    let (written, dropped) = write_dirty(store, writers, worker).await?;
+    report.stories_written = written;
+    report.sentences_dropped = dropped;
+    if written > 0 {
+        refresh_related(store).await?;
+    }
+    Ok(report)
+}
+
+/// Assign the articles not yet in a story (under the clusterer's lease; 0 when
+/// another process holds it). Returns how many were assigned.
+pub async fn cluster_new(store: &Arc<dyn Store>, worker: &str) -> Result<usize> {
+    if !store
+        .try_lease(CLUSTER_LEASE, worker, Utc::now(), LEASE)
+        .await?
+    {
+        return Ok(0);
+    }
+    let result = cluster_unassigned(store).await;
+    store.release_lease(CLUSTER_LEASE, worker).await?;
+    result
+}
+
+async fn cluster_unassigned(store: &Arc<dyn Store>) -> Result<usize> {
     let new_articles = store.unassigned_articles().await?;
     if new_articles.is_empty() {
-        return Ok(report);
+        return Ok(0);
     }
 
     // Resume: stories recent enough to take the new articles are seeded first.
@@ -139,41 +272,62 @@ pub async fn build(store: &Arc<dyn Store>) -> Result<BuildReport> {
     }
 
     let mut progress = Progress::new("clustering", new_articles.len() as u64);
-    let mut touched: Vec<StoryId> = Vec::new();
-    let mut seen: HashSet<StoryId> = HashSet::new();
     let mut assignments = Vec::with_capacity(new_articles.len());
     for a in &new_articles {
         let assignment = clusterer.add(&cluster_doc(a));
         assignments.push((a.id, assignment.story));
-        if seen.insert(assignment.story) {
-            touched.push(assignment.story);
-        }
         progress.inc();
     }
     progress.finish();
+    // One transaction: the assignments and the stories' dirty marks.
     store.assign(&assignments).await?;
-    report.articles_clustered = assignments.len();
-    drop(new_articles);
+    Ok(assignments.len())
+}
 
-    let writer = ExtractiveWriter::default();
-    let mut progress = Progress::new("writing", touched.len() as u64);
-    for story_id in touched {
-        let members = store.story_members(story_id).await?;
-        let articles = store.articles(&members).await?;
-        let previous = store.story(story_id).await?;
-        let mut story = write_story(&writer, story_id, &articles, previous.as_ref());
-        report.sentences_dropped += story.dropped.len();
-        if let Some(prev) = &previous {
-            story.related = prev.related.clone();
+/// Write every dirty story this worker can claim. Returns (stories written,
+/// sentences the verifier dropped).
+pub async fn write_dirty(
+    store: &Arc<dyn Store>,
+    writers: &StoryWriters,
+    worker: &str,
+) -> Result<(usize, usize)> {
+    let mut written = 0;
+    let mut dropped = 0;
+    let mut progress = Progress::new("writing", 0);
+    loop {
+        let claimed = store
+            .claim_dirty_stories(worker, Utc::now(), LEASE, STORY_BATCH)
+            .await?;
+        if claimed.is_empty() {
+            break;
         }
-        store.save_story(&story).await?;
-        report.stories_written += 1;
-        progress.inc();
+        for (story_id, generation) in claimed {
+            let members = store.story_members(story_id).await?;
+            let articles = store.articles(&members).await?;
+            let previous = store.story(story_id).await?;
+            let mut story = writers.write(story_id, &articles, previous.as_ref()).await;
+            dropped += story.dropped.len();
+            if let Some(prev) = &previous {
+                story.related = prev.related.clone();
+            }
+            match store.save_story(&story).await {
+                Ok(_) => {}
+                // Another writer saved this version first (it held an expired
+                // lease): its story stands, and ours is the newer generation's
+                // job if the story is still dirty.
+                Err(e) if e.is_version_conflict() => {
+                    tracing::warn!(story = story_id, "skipped a story saved meanwhile: {e}");
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+            store.complete_story(story_id, generation).await?;
+            written += 1;
+            progress.inc();
+        }
     }
     progress.finish();
-
-    refresh_related(store).await?;
-    Ok(report)
+    Ok((written, dropped))
 }
 
 /// Analyze, write and verify one story from its articles.
@@ -224,6 +378,31 @@ pub fn wire_copies(articles: &[Article]) -> HashMap<ArticleId, ArticleId> {
     copies
 }
 
+/// Whether a rewrite changed nothing a reader sees (version, time and change
+/// note aside).
+pub fn same_content(old: &Story, new: &Story) -> bool {
+    let mut new = new.clone();
+    new.version = old.version;
+    new.updated = old.updated;
+    new.change_note = old.change_note.clone();
+    new == *old
+}
+
+/// [`refresh_related`] under a singleton lease, for workers sharing a database
+/// (one refresh at a time; skipped when another worker is doing it).
+pub async fn refresh_related_leased(store: &Arc<dyn Store>, worker: &str) -> Result<()> {
+    const RELATED_LEASE: &str = "related";
+    if !store
+        .try_lease(RELATED_LEASE, worker, Utc::now(), LEASE)
+        .await?
+    {
+        return Ok(());
+    }
+    let result = refresh_related(store).await;
+    store.release_lease(RELATED_LEASE, worker).await?;
+    result
+}
+
 /// Recompute related stories for every story and save those whose list changed
 /// (same version: related stories are navigation, not content).
 async fn refresh_related(store: &Arc<dyn Store>) -> Result<()> {
@@ -244,6 +423,13 @@ async fn refresh_related(store: &Arc<dyn Store>) -> Result<()> {
                     .join(" ")
             ),
             entities: s.entities.clone(),
+            // Wire copies repeat their original's title: counted once.
+            members: s
+                .sources
+                .iter()
+                .filter(|r| r.copy_of.is_none())
+                .map(|r| lede_write::clean_title(&r.title, &r.outlet))
+                .collect(),
             last_published: s.last_published,
         })
         .collect();
@@ -264,7 +450,14 @@ async fn refresh_related(store: &Arc<dyn Store>) -> Result<()> {
         if list != story.related {
             let mut updated = story.clone();
             updated.related = list;
-            store.save_story(&updated).await?;
+            match store.save_story(&updated).await {
+                Ok(_) => {}
+                // Rewritten meanwhile by a worker: the next refresh links it.
+                Err(e) if e.is_version_conflict() => {
+                    tracing::debug!(story = story.id, "related stories refresh skipped: {e}")
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     Ok(())
@@ -311,26 +504,4 @@ fn extract_file(path: &Path, url: Option<&str>) -> Result<Article> {
         ..Default::default()
     };
     Ok(lede_extract::extract(&doc)?)
-}
-
-/// Subscriptions as an OPML document.
-pub fn opml(feeds: &[Feed]) -> String {
-    fn esc(s: &str) -> String {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    }
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head><title>lede subscriptions</title></head>\n  <body>\n",
-    );
-    for f in feeds {
-        let title = esc(f.title.as_deref().unwrap_or(&f.url));
-        out.push_str(&format!(
-            "    <outline type=\"rss\" text=\"{title}\" title=\"{title}\" xmlUrl=\"{}\"/>\n",
-            esc(&f.url)
-        ));
-    }
-    out.push_str("  </body>\n</opml>\n");
-    out
 }

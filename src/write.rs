@@ -90,10 +90,22 @@ fn story_json(id: &str, story: &Story, articles: &[Article], max_words: usize) -
     let quotes: Vec<Value> = story
         .sections
         .iter()
-        .filter(|s| s.kind == SectionKind::Quotes)
-        .flat_map(|s| &s.paragraphs)
-        .flat_map(|p| &p.sentences)
-        .map(|s| json!({"text": s.text, "citations": citation_refs(s, articles)}))
+        .filter(|s| matches!(s.kind, SectionKind::Quotes | SectionKind::Stance))
+        .flat_map(|section| {
+            section
+                .paragraphs
+                .iter()
+                .flat_map(|p| &p.sentences)
+                // A party's section holds its stance sentences and its quotes.
+                .filter(|s| s.text.contains('“') || s.text.contains('"'))
+                .map(move |s| {
+                    json!({
+                        "party": section.heading,
+                        "text": s.text,
+                        "citations": citation_refs(s, articles),
+                    })
+                })
+        })
         .collect();
     let citations: Vec<Value> = story
         .all_sentences()

@@ -243,4 +243,23 @@ async fn kill_nine_loses_no_acknowledged_article_and_stores_none_twice() {
         "every article is in a story"
     );
     assert!(stats.stories > 0);
+    // No story left dirty: each was written after its last new article, even
+    // when a kill came between assigning articles and saving the story.
+    let dirty = store
+        .claim_dirty_stories("check", chrono::Utc::now(), Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(dirty.is_empty(), "stories left unwritten: {dirty:?}");
+    for (story, members) in store
+        .recent_story_members(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+        .await
+        .unwrap()
+    {
+        let written = store.story(story).await.unwrap().expect("story written");
+        let mut have = written.articles.clone();
+        have.sort_unstable();
+        let mut want = members.clone();
+        want.sort_unstable();
+        assert_eq!(have, want, "story {story} written from all its articles");
+    }
 }

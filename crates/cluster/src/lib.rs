@@ -90,7 +90,7 @@ pub use online::{
     Assignment, Candidate, ClusterConfig, ClusterDoc, Clusterer, JoinModel, PreparedDoc, FEATURES,
     FEATURE_NAMES,
 };
-pub use related::{related_stories, StoryProfile};
+pub use related::{related_stories, related_stories_with, RelatedConfig, StoryProfile};
 
 #[cfg(test)]
 mod tests {
@@ -371,6 +371,7 @@ mod tests {
             id,
             text: text.into(),
             entities: ents.iter().map(|s| s.to_string()).collect(),
+            members: Vec::new(),
             last_published: Some(t0() + Duration::days(days)),
         }
     }

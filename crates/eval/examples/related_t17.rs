@@ -1,15 +1,36 @@
 //! Related stories on Timeline17: cluster the whole stream (date order), give
-//! every story a profile (its articles' titles and first sentences, and the
-//! names they mention), and check that the related stories of BP oil spill
-//! stories are about the oil spill (topic folder `bpoil`) or energy.
+//! every story a profile as the `lede` pipeline does, and check that the
+//! related stories of BP oil spill stories are about the oil spill (topic
+//! folder `bpoil`) or energy, and, for every topic, how many related stories
+//! are in the story's own topic folder.
 //!
 //! ```text
-//! cargo run --release -p lede-eval --example related_t17 -- [--data DIR] [--show N]
+//! cargo run --release -p lede-eval --example related_t17 -- [--data DIR] [--show N] [--off]
+//!     [--no-members] [--lead-entities] [--min-share X] [--common X] [--boilerplate N]
+//!     [--entity-weight X]
 //! ```
 //!
+//! A story's profile stands in for what the pipeline has: for the headline and
+//! summary, the title and first sentence of its first three articles; for its
+//! entities, the people, organisations and places lede-analyze finds in its
+//! articles, those mentioned by at least two articles (all of them for a
+//! one-article story), most widely mentioned first, at most 8, as lede-write
+//! keeps them; for its members, each article's title (Timeline17 has no
+//! titles: the reader takes the start of the first line, often a dateline or
+//! page furniture). `--no-members` leaves the member titles out,
+//! `--lead-entities` takes as entities every capitalised word inside the
+//! first three leads; both together give the profiles of the first version.
+//!
 //! Prints the `--show` (default 5) largest oil spill stories with their related
-//! stories, then the share of related stories, over all oil spill stories of 2+
-//! articles, that are in the oil spill folders.
+//! stories (`--off`: every off-topic one), then, over all oil spill stories of
+//! 2+ articles, the share of related stories in the oil spill folders, and in
+//! them or about energy. A related story is *about energy* when its own
+//! profile text uses energy words (oil, crude, fuel, drilling, BP, ...: see
+//! [`ENERGY_STEMS`]) at least twice; which stories that is follows from their
+//! text, never from a list of stories. Last, per topic folder: the share of
+//! the related stories of its 2+-article stories that are in the same folder,
+//! how many of those stories have none, and the time [`related_stories_with`]
+//! took (wall and CPU).
 
 #[path = "cluster_common/mod.rs"]
 mod common;
@@ -17,13 +38,38 @@ mod common;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use lede_cluster::{related_stories, ClusterConfig, ClusterDoc, Clusterer, StoryProfile};
+use common::clustering::GoldDoc;
+use lede_cluster::{
+    related_stories_with, ClusterConfig, ClusterDoc, Clusterer, RelatedConfig, StoryProfile,
+};
+use lede_model::{Article, EntityKind};
+
+/// Stems of words about oil and energy (lede-text stems: "drilling" ->
+/// "drill", "energy" -> "energi").
+const ENERGY_STEMS: &[&str] = &[
+    "oil",
+    "bp",
+    "crude",
+    "petroleum",
+    "petrol",
+    "gasolin",
+    "fuel",
+    "energi",
+    "drill",
+    "refineri",
+    "pipelin",
+    "barrel",
+    "opec",
+];
 
 #[derive(Default)]
 struct Story<'a> {
     titles: Vec<&'a str>,
     text: String,
-    names: Vec<String>,
+    /// Capitalised words of the first three leads (the first version's entities).
+    lead_names: Vec<String>,
+    /// Name -> number of articles mentioning it.
+    mentions: HashMap<String, usize>,
     topics: HashMap<&'a str, usize>,
     last: Option<DateTime<Utc>>,
     size: usize,
@@ -36,6 +82,58 @@ impl Story<'_> {
             .max_by_key(|(t, n)| (**n, std::cmp::Reverse(**t)))
             .map_or("", |(t, _)| t)
     }
+
+    /// Names mentioned by two or more articles (or the single article), most
+    /// widely mentioned first, at most 8: as lede-write picks a story's entities.
+    fn entities(&self) -> Vec<String> {
+        let min = if self.size > 1 { 2 } else { 1 };
+        let mut best: Vec<(&String, usize)> = self
+            .mentions
+            .iter()
+            .filter(|(_, n)| **n >= min)
+            .map(|(e, n)| (e, *n))
+            .collect();
+        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        best.into_iter().take(8).map(|(e, _)| e.clone()).collect()
+    }
+
+    /// Whether the story's own text is about oil or energy.
+    fn about_energy(&self) -> bool {
+        lede_text::content_stems(&self.text)
+            .iter()
+            .filter(|s| ENERGY_STEMS.contains(&s.as_str()))
+            .count()
+            >= 2
+    }
+}
+
+/// The names of the people, organisations and places an article mentions, as
+/// lede-analyze finds them (lede-write leaves out other kinds and names of
+/// more than four words).
+fn article_entities(d: &GoldDoc) -> Vec<String> {
+    let article = Article {
+        title: d.title.clone(),
+        published: d.published,
+        sentences: lede_text::split_sentences(&d.text),
+        text: d.text.clone(),
+        ..Article::default()
+    };
+    lede_analyze::find_entities(&article)
+        .into_iter()
+        .filter(|e| e.kind != EntityKind::Other && e.name.split_whitespace().count() <= 4)
+        .map(|e| e.name)
+        .collect()
+}
+
+/// CPU time of this thread so far, in nanoseconds (Linux; the wall time of a
+/// shared machine says little).
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Capitalised words inside sentences: the names a story mentions.
@@ -54,8 +152,23 @@ fn names(text: &str) -> Vec<String> {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |f: &str| args.iter().any(|a| a == f);
     let data = common::data_dir(&args);
     let show: usize = common::arg(&args, "--show").map_or(5, |v| v.parse().expect("number"));
+    let mut config = RelatedConfig::default();
+    let num = |f: &str| common::arg(&args, f).map(|v| v.parse::<f32>().expect("number"));
+    if let Some(x) = num("--min-share") {
+        config.min_share = x;
+    }
+    if let Some(x) = num("--common") {
+        config.common_share = x;
+    }
+    if let Some(x) = num("--boilerplate") {
+        config.boilerplate_stories = x as usize;
+    }
+    if let Some(x) = num("--entity-weight") {
+        config.entity_weight = x;
+    }
     let docs = common::clustering::read_t17(&data.join("t17")).expect("t17");
     let order = &common::orders(&docs, 1)[0];
     let mut clusterer = Clusterer::new(ClusterConfig::default(), 1);
@@ -70,10 +183,16 @@ fn main() {
         let s = stories.entry(a.story).or_default();
         s.size += 1;
         s.titles.push(&d.title);
+        let lead = d.text.lines().next().unwrap_or("");
         if s.size <= 3 {
-            let lead = d.text.lines().next().unwrap_or("");
             s.text += &format!("{}\n{}\n", d.title, lead);
-            s.names.extend(names(lead));
+            s.lead_names.extend(names(lead));
+        }
+        let mut seen = article_entities(d);
+        seen.sort_unstable();
+        seen.dedup();
+        for n in seen {
+            *s.mentions.entry(n).or_default() += 1;
         }
         *s.topics.entry(d.gold.as_str()).or_default() += 1;
         s.last = s.last.max(d.published);
@@ -87,12 +206,25 @@ fn main() {
             StoryProfile {
                 id: *id,
                 text: s.text.clone(),
-                entities: s.names.clone(),
+                entities: if flag("--lead-entities") {
+                    s.lead_names.clone()
+                } else {
+                    s.entities()
+                },
+                members: if flag("--no-members") {
+                    Vec::new()
+                } else {
+                    s.titles.iter().map(|t| t.to_string()).collect()
+                },
                 last_published: s.last,
             }
         })
         .collect();
-    let related = related_stories(&profiles, 5);
+    let (started, cpu) = (std::time::Instant::now(), cpu_ns());
+    let related = related_stories_with(&profiles, 5, &config);
+    let took = started.elapsed();
+    let cpu = cpu.zip(cpu_ns()).map(|(a, b)| (b - a) as f64 / 1e6);
+
     let mut oil: Vec<i64> = ids
         .iter()
         .copied()
@@ -113,7 +245,7 @@ fn main() {
             );
         }
     }
-    let (mut on_topic, mut total, mut empty) = (0usize, 0usize, 0usize);
+    let (mut on_topic, mut energy, mut total, mut empty) = (0usize, 0usize, 0usize, 0usize);
     let mut off: HashMap<&str, usize> = HashMap::new();
     for id in &oil {
         if related[id].is_empty() {
@@ -121,23 +253,68 @@ fn main() {
         }
         for r in &related[id] {
             total += 1;
-            let t = stories[r].topic();
+            let o = &stories[r];
+            let t = o.topic();
             if t == "bpoil" {
                 on_topic += 1;
+                continue;
+            }
+            let about_energy = o.about_energy();
+            if about_energy {
+                energy += 1;
             } else {
                 *off.entry(t).or_default() += 1;
-                if args.iter().any(|a| a == "--off") {
-                    println!(
-                        "off-topic: {} -> [{t}] {}",
-                        stories[id].titles[0], stories[r].titles[0]
-                    );
-                }
+            }
+            if flag("--off") {
+                println!(
+                    "{}: {id}-{r} {} -> [{t}] {}",
+                    if about_energy { "energy" } else { "off-topic" },
+                    stories[id].titles[0],
+                    o.titles[0]
+                );
             }
         }
     }
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     println!(
-        "oil spill stories of 2+ articles: {}; related stories in the oil spill folders: {on_topic}/{total} ({:.1}%); with no related story: {empty}; elsewhere: {off:?}",
+        "oil spill stories of 2+ articles: {}; related stories in the oil spill folders: {on_topic}/{total} ({:.1}%), or about energy: {}/{total} ({:.1}%); with no related story: {empty}; elsewhere, not about energy: {off:?}",
         oil.len(),
-        100.0 * on_topic as f64 / total.max(1) as f64
+        pct(on_topic, total),
+        on_topic + energy,
+        pct(on_topic + energy, total),
+    );
+
+    // Every topic: related stories in the story's own folder.
+    let mut by_topic: HashMap<&str, (usize, usize, usize, usize)> = HashMap::new();
+    for id in &ids {
+        let s = &stories[id];
+        if s.size < 2 {
+            continue;
+        }
+        let e = by_topic.entry(s.topic()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(related[id].is_empty());
+        for r in &related[id] {
+            e.3 += 1;
+            e.2 += usize::from(stories[r].topic() == s.topic());
+        }
+    }
+    let mut topics: Vec<_> = by_topic.into_iter().collect();
+    topics.sort();
+    let (mut same, mut all, mut none, mut n) = (0, 0, 0, 0);
+    for (t, (stories, empty, on, total)) in &topics {
+        println!(
+            "{t:>16}: {stories:>4} stories of 2+ articles, related in the same folder {on}/{total} ({:.1}%), with none {empty}",
+            pct(*on, *total)
+        );
+        (same, all, none, n) = (same + on, all + total, none + empty, n + stories);
+    }
+    println!(
+        "{:>16}: {n:>4} stories of 2+ articles, related in the same folder {same}/{all} ({:.1}%), with none {none}; related stories of {} profiles in {:.0} ms ({} CPU)",
+        "all",
+        pct(same, all),
+        profiles.len(),
+        took.as_secs_f64() * 1000.0,
+        cpu.map_or("no".to_string(), |ms| format!("{ms:.0} ms"))
     );
 }

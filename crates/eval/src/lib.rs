@@ -18,6 +18,7 @@ pub mod entities;
 pub mod extraction;
 pub mod quotes;
 pub mod summary;
+pub mod timeline;
 pub mod timex;
 pub mod verifier;
 

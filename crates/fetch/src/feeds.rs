@@ -2,6 +2,7 @@
 //! reader and the poller), polling a subscribed feed with conditional GET, OPML
 //! subscription lists, and the default list of public news feeds.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use lede_model::{Document, Feed};
@@ -51,10 +52,22 @@ pub struct PollResult {
 pub fn parse_feed(bytes: &[u8], feed_url: &str) -> Result<ParsedFeed, SourceError> {
     let base =
         (feed_url.starts_with("http://") || feed_url.starts_with("https://")).then_some(feed_url);
-    let feed = feed_rs::parser::Builder::new()
-        .base_uri(base)
-        .build()
-        .parse(bytes)
+    let bytes = to_utf8(bytes);
+    let feed = parse_contained(&bytes, base)
+        .or_else(|| {
+            // feed-rs 3.0.0 slices a string at a byte that is not a char
+            // boundary when an author's e-mail address touches a non-ASCII
+            // character ("ed@quay.example—Ed Marsh"); found by fuzzing. Spaces
+            // around every address avoid it, so try once more with them.
+            tracing::warn!(feed = %feed_url, "feed parser panicked; retrying with e-mail addresses spaced out");
+            parse_contained(&space_out_emails(&bytes), base)
+        })
+        .ok_or_else(|| {
+            SourceError::new(
+                feed_url,
+                "the feed parser (feed-rs) crashed on this feed; skipped",
+            )
+        })?
         .map_err(|e| SourceError::new(feed_url, format!("not a valid feed: {e}")))?;
     let title = feed.title.as_ref().and_then(|t| clean(&text_of(t)));
     let language = feed.language.as_deref().and_then(normalize_lang);
@@ -125,6 +138,87 @@ pub fn parse_feed(bytes: &[u8], feed_url: &str) -> Result<ParsedFeed, SourceErro
     Ok(ParsedFeed { title, documents })
 }
 
+/// Run feed-rs on `bytes`, containing a panic (None) so that one bad feed
+/// cannot bring down an import or a poller thread.
+fn parse_contained(
+    bytes: &[u8],
+    base: Option<&str>,
+) -> Option<Result<feed_rs::model::Feed, feed_rs::parser::ParseFeedError>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        feed_rs::parser::Builder::new()
+            .base_uri(base)
+            .build()
+            .parse(bytes)
+    }))
+    .ok()
+}
+
+/// `bytes` with a space on each side of every e-mail address (see
+/// [`parse_feed`] for why).
+fn space_out_emails(bytes: &[u8]) -> Vec<u8> {
+    use std::sync::OnceLock;
+    static EMAIL: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let re = EMAIL.get_or_init(|| {
+        regex::bytes::Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+            .expect("valid regex")
+    });
+    re.replace_all(bytes, &b" $0 "[..]).into_owned()
+}
+
+/// A feed's bytes as UTF-8, which is what the parser reads reliably.
+///
+/// Valid UTF-8 is kept as it is. UTF-16 (by its BOM) is transcoded. Other
+/// bytes are decoded with the encoding the XML declaration names, or — when
+/// it names UTF-8 or nothing, which the bytes just proved wrong — as
+/// windows-1252, the usual mislabelled encoding; the declaration is then
+/// rewritten to say UTF-8.
+fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    use std::borrow::Cow;
+    use std::sync::OnceLock;
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        if enc == encoding_rs::UTF_8 {
+            return Cow::Borrowed(bytes);
+        }
+        let text = enc.decode_without_bom_handling(&bytes[bom_len..]).0;
+        return Cow::Owned(relabel_utf8(&text).into_bytes());
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return Cow::Borrowed(bytes);
+    }
+    static DECL: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let decl = DECL.get_or_init(|| {
+        regex::bytes::Regex::new(r#"(?i)^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']"#)
+            .expect("valid regex")
+    });
+    let head = &bytes[..bytes.len().min(512)];
+    let declared = decl
+        .captures(head)
+        .and_then(|c| encoding_rs::Encoding::for_label(&c[1]));
+    let enc = match declared {
+        Some(e)
+            if e != encoding_rs::UTF_8
+                && e != encoding_rs::UTF_16LE
+                && e != encoding_rs::UTF_16BE =>
+        {
+            e
+        }
+        _ => encoding_rs::WINDOWS_1252,
+    };
+    let text = enc.decode_without_bom_handling(bytes).0;
+    Cow::Owned(relabel_utf8(&text).into_bytes())
+}
+
+/// Make the XML declaration of `text` (if any) say `encoding="UTF-8"`.
+fn relabel_utf8(text: &str) -> String {
+    use std::sync::OnceLock;
+    static DECL: OnceLock<regex::Regex> = OnceLock::new();
+    let decl = DECL.get_or_init(|| {
+        regex::Regex::new(r#"(?i)^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])"#)
+            .expect("valid regex")
+    });
+    decl.replace(text, "${1}UTF-8${2}").into_owned()
+}
+
 /// Whether the start of a file looks like an RSS, Atom, RDF or JSON feed.
 pub fn sniff_feed(head: &[u8]) -> bool {
     let s = String::from_utf8_lossy(&head[..head.len().min(2048)]).to_ascii_lowercase();
@@ -135,16 +229,51 @@ pub fn sniff_feed(head: &[u8]) -> bool {
     t.starts_with('<') && (t.contains("<rss") || t.contains("<feed") || t.contains("<rdf:rdf"))
 }
 
+/// How a poll gets its bytes: plainly ([`Fetcher`]) or politely, with
+/// robots.txt and the host limits ([`crate::Poller`]).
+pub(crate) trait Getter: Clone + Send + Sync + 'static {
+    /// GET `url` with the validators given.
+    fn fetch(
+        &self,
+        url: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    ) -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send;
+}
+
+impl Getter for Fetcher {
+    fn fetch(
+        &self,
+        url: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    ) -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send {
+        let f = self.clone();
+        async move { f.get(&url, etag.as_deref(), last_modified.as_deref()).await }
+    }
+}
+
 /// Poll `feed`: conditional GET with its validators, parse, and for entries that
 /// carry only a short summary (< [`SHORT_SUMMARY_CHARS`]) and a web link, fetch
 /// the article page into `html` (the summary stays as fallback `text`).
 /// A page that fails is recorded in `page_errors`; the poll still succeeds.
+///
+/// This neither reads robots.txt nor limits requests per host: a program that
+/// polls many feeds uses [`crate::Poller`], which does both.
 pub async fn poll_feed(fetcher: &Fetcher, feed: &Feed) -> Result<PollResult, FetchError> {
-    let outcome = fetcher
-        .get(
-            &feed.url,
-            feed.etag.as_deref(),
-            feed.last_modified.as_deref(),
+    poll_with(fetcher, feed).await
+}
+
+/// [`poll_feed`] over any [`Getter`].
+pub(crate) async fn poll_with<G: Getter>(
+    getter: &G,
+    feed: &Feed,
+) -> Result<PollResult, FetchError> {
+    let outcome = getter
+        .fetch(
+            feed.url.clone(),
+            feed.etag.clone(),
+            feed.last_modified.clone(),
         )
         .await?;
     let (final_url, etag, last_modified, body) = match outcome {
@@ -165,7 +294,18 @@ pub async fn poll_feed(fetcher: &Fetcher, feed: &Feed) -> Result<PollResult, Fet
             ..
         } => (final_url, etag, last_modified, body),
     };
-    let parsed = parse_feed(&body, &final_url).map_err(FetchError::Feed)?;
+    // Parsing a large feed takes a while: off the async workers, so that other
+    // polls go on meanwhile.
+    let url = final_url.clone();
+    let parsed = tokio::task::spawn_blocking(move || parse_feed(&body, &url))
+        .await
+        .map_err(|e| {
+            FetchError::Feed(SourceError::new(
+                &final_url,
+                format!("feed parser failed: {e}"),
+            ))
+        })?
+        .map_err(FetchError::Feed)?;
     let mut documents = parsed.documents;
 
     let wanted: Vec<usize> = documents
@@ -183,12 +323,13 @@ pub async fn poll_feed(fetcher: &Fetcher, feed: &Feed) -> Result<PollResult, Fet
     let sem = Arc::new(tokio::sync::Semaphore::new(PAGE_CONCURRENCY));
     let mut set = tokio::task::JoinSet::new();
     for i in wanted {
-        let f = fetcher.clone();
+        let g = getter.clone();
         let url = documents[i].url.clone();
         let sem = sem.clone();
         set.spawn(async move {
             let _permit = sem.acquire_owned().await;
-            (i, url.clone(), f.get(&url, None, None).await)
+            let res = g.fetch(url.clone(), None, None).await;
+            (i, url, res)
         });
     }
     while let Some(joined) = set.join_next().await {
@@ -203,6 +344,7 @@ pub async fn poll_feed(fetcher: &Fetcher, feed: &Feed) -> Result<PollResult, Fet
                 if is_html && !body.is_empty() {
                     documents[i].html = Some(decode_html(&body, content_type.as_deref()));
                 } else {
+                    tracing::warn!(%url, content_type = ?content_type, "article page is not HTML; keeping summary");
                     page_errors.push(format!("{url}: not an HTML page"));
                 }
             }
@@ -257,6 +399,51 @@ pub fn parse_opml(xml: &str) -> Result<Vec<(String, Option<String>)>, SourceErro
             Some((url, attr(&n, &["title"]).or_else(|| attr(&n, &["text"]))))
         })
         .collect())
+}
+
+/// Write an OPML 2.0 subscription list of `feeds` (one `outline` per feed, in
+/// order, `text`/`title` its title or else its URL), readable by
+/// [`parse_opml`] and by feed readers.
+pub fn write_opml(feeds: &[Feed]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>lede subscriptions</title>\n  </head>\n  <body>\n",
+    );
+    for feed in feeds {
+        let title = feed
+            .title
+            .as_deref()
+            .and_then(clean)
+            .unwrap_or_else(|| feed.url.clone());
+        let title = xml_attr(&title);
+        out.push_str(&format!(
+            "    <outline type=\"rss\" text=\"{title}\" title=\"{title}\" xmlUrl=\"{}\"/>\n",
+            xml_attr(&feed.url)
+        ));
+    }
+    out.push_str("  </body>\n</opml>\n");
+    out
+}
+
+/// Escape an attribute value. Characters XML 1.0 cannot carry at all (most C0
+/// controls) are dropped; whitespace controls become character references so
+/// that attribute normalisation keeps them.
+fn xml_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 // ------------------------------------------------------------------ helpers
@@ -364,11 +551,159 @@ mod tests {
     #[test]
     fn default_opml_parses() {
         let feeds = parse_opml(DEFAULT_OPML).unwrap();
-        assert!(feeds.len() >= 15, "{}", feeds.len());
+        assert!(feeds.len() >= 40, "{}", feeds.len());
+        let mut urls = std::collections::HashSet::new();
+        let mut hosts = std::collections::HashSet::new();
         for (u, t) in &feeds {
             assert!(u.starts_with("https://") || u.starts_with("http://"), "{u}");
             assert!(t.is_some());
+            assert!(urls.insert(u.clone()), "listed twice: {u}");
+            hosts.insert(url::Url::parse(u).unwrap().host_str().unwrap().to_string());
         }
+        assert!(hosts.len() >= 30, "{}", hosts.len());
+        // Grouped by language: many languages, each with at least one feed.
+        let doc = roxmltree::Document::parse(DEFAULT_OPML).unwrap();
+        let body = doc
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("body"))
+            .unwrap();
+        let groups: Vec<_> = body.children().filter(|n| n.is_element()).collect();
+        assert!(groups.len() >= 10, "{} language groups", groups.len());
+        for g in groups {
+            assert!(g.attribute("xmlUrl").is_none());
+            assert!(g.children().any(|n| n.attribute("xmlUrl").is_some()));
+        }
+    }
+
+    #[test]
+    fn opml_round_trip() {
+        let feeds = vec![
+            Feed {
+                url: "https://news.example/rss?a=1&b=2".into(),
+                title: Some("Tom & Jerry's \"Daily\" <News>".into()),
+                ..Default::default()
+            },
+            Feed {
+                url: "https://other.example/feed.xml".into(),
+                title: None,
+                ..Default::default()
+            },
+            Feed {
+                url: "https://third.example/atom".into(),
+                title: Some("Ça va\tbien\u{1}  — 日本".into()),
+                ..Default::default()
+            },
+        ];
+        let xml = write_opml(&feeds);
+        let back = parse_opml(&xml).unwrap();
+        assert_eq!(
+            back,
+            vec![
+                (
+                    "https://news.example/rss?a=1&b=2".to_string(),
+                    Some("Tom & Jerry's \"Daily\" <News>".to_string())
+                ),
+                (
+                    "https://other.example/feed.xml".to_string(),
+                    Some("https://other.example/feed.xml".to_string())
+                ),
+                (
+                    "https://third.example/atom".to_string(),
+                    Some("Ça va bien — 日本".to_string())
+                ),
+            ]
+        );
+        assert_eq!(parse_opml(&write_opml(&[])).unwrap(), vec![]);
+        // The default list survives a round trip too.
+        let defaults: Vec<Feed> = parse_opml(DEFAULT_OPML)
+            .unwrap()
+            .into_iter()
+            .map(|(url, title)| Feed {
+                url,
+                title,
+                ..Default::default()
+            })
+            .collect();
+        let again = parse_opml(&write_opml(&defaults)).unwrap();
+        assert_eq!(again, parse_opml(DEFAULT_OPML).unwrap());
+    }
+
+    #[test]
+    fn mislabelled_and_legacy_encodings_are_read() {
+        let rss = |decl: &str, title: &str| {
+            format!("<?xml version=\"1.0\"{decl}?><rss version=\"2.0\"><channel><title>{title}</title><item><title>x</title><link>https://a.example/1</link></item></channel></rss>")
+        };
+        // Declared UTF-8, written in windows-1252.
+        let lie = encoding_rs::WINDOWS_1252
+            .encode(&rss(" encoding=\"utf-8\"", "Café “Nord”"))
+            .0
+            .to_vec();
+        assert_eq!(
+            parse_feed(&lie, "f").unwrap().title.as_deref(),
+            Some("Café “Nord”")
+        );
+        // No declaration, not UTF-8.
+        let none = encoding_rs::WINDOWS_1252
+            .encode(&rss("", "Crème"))
+            .0
+            .to_vec();
+        assert_eq!(
+            parse_feed(&none, "f").unwrap().title.as_deref(),
+            Some("Crème")
+        );
+        // An honest legacy declaration.
+        let koi = encoding_rs::KOI8_R
+            .encode(&rss(" encoding='KOI8-R'", "Привет"))
+            .0
+            .to_vec();
+        assert_eq!(
+            parse_feed(&koi, "f").unwrap().title.as_deref(),
+            Some("Привет")
+        );
+        // UTF-16 with a BOM.
+        let mut utf16 = vec![0xff, 0xfe];
+        for u in rss(" encoding=\"UTF-16\"", "Zoë").encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(
+            parse_feed(&utf16, "f").unwrap().title.as_deref(),
+            Some("Zoë")
+        );
+        // Valid UTF-8 is untouched.
+        let ok = rss(" encoding=\"UTF-8\"", "Ünïcödé");
+        assert!(matches!(
+            to_utf8(ok.as_bytes()),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            parse_feed(ok.as_bytes(), "f").unwrap().title.as_deref(),
+            Some("Ünïcödé")
+        );
+    }
+
+    #[test]
+    fn author_email_next_to_non_ascii_does_not_crash() {
+        // Regression (fuzzing): feed-rs panicked on these bylines.
+        let rss = |author: &str| {
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Quay Weekly</title><item><title>Tide</title><link>https://quay.example/1</link><author>{author}</author></item></channel></rss>")
+        };
+        for author in ["ed@quay.example—Ed Marsh", "Ed Marsh—ed@quay.example"] {
+            let f = parse_feed(rss(author).as_bytes(), "https://quay.example/rss").unwrap();
+            assert_eq!(f.documents.len(), 1, "{author}");
+            assert_eq!(f.documents[0].url, "https://quay.example/1");
+            let byline = f.documents[0].byline.as_deref().unwrap_or("");
+            assert!(byline.contains("Ed Marsh"), "{author}: {byline:?}");
+        }
+        // The fuzzer's own input: a windows-1252 byte inside the address.
+        let latin = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Quay</title><item><title>x</title><link>/news/1</link><author>ed@quay.exa\x9dple (Ed Marsh)</author></item></channel></rss>";
+        let f = parse_feed(latin, "https://quay.example/rss").unwrap();
+        assert_eq!(f.documents.len(), 1);
+        assert_eq!(f.documents[0].url, "https://quay.example/news/1");
+        // JSON Feed authors go through the same code.
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"Pier Post","items":[{"id":"1","url":"https://pier.example/1","title":"Pier","content_text":"Open.","authors":[{"name":"ann@pier.example—Ann Reed"}]}]}"#;
+        let f = parse_feed(json.as_bytes(), "https://pier.example/feed.json").unwrap();
+        assert_eq!(f.documents.len(), 1);
     }
 
     #[test]

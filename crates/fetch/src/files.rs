@@ -9,6 +9,7 @@
 //! | `.html` / `.htm` (also `.gz`) | one page; `url` is `file://<absolute path>` |
 //! | `.xml` / `.rss` / `.atom`, or content sniffed as a feed | one per feed entry |
 //! | `.txt` | first line is the title, the rest the text |
+//! | `.warc` / `.warc.gz` | one per HTML `response` record, streamed (see [`crate::warc`]) |
 //! | `X.gz` | decompressed, then read as `X` |
 //! | a folder | every supported file below it, in sorted path order |
 //! | a Timeline17 root or topic folder | see [`crate::t17`] |
@@ -48,7 +49,7 @@ pub fn read_path(path: &Path) -> impl Iterator<Item = Result<Document, SourceErr
     Reader {
         jobs,
         pending,
-        lines: None,
+        stream: None,
     }
 }
 
@@ -60,6 +61,7 @@ enum Kind {
     Html,
     Feed,
     Text,
+    Warc,
 }
 
 fn kind_by_name(name: &str) -> Option<Kind> {
@@ -71,6 +73,7 @@ fn kind_by_name(name: &str) -> Option<Kind> {
         "html" | "htm" | "xhtml" => Kind::Html,
         "xml" | "rss" | "atom" | "rdf" => Kind::Feed,
         "txt" => Kind::Text,
+        "warc" => Kind::Warc,
         _ => return None,
     })
 }
@@ -133,8 +136,8 @@ struct Reader {
     jobs: VecDeque<Job>,
     /// Items of the current file not yet returned.
     pending: VecDeque<Result<Document, SourceError>>,
-    /// The JSON Lines file being streamed, if any.
-    lines: Option<JsonLines>,
+    /// The file being streamed (JSON Lines, WARC), if any.
+    stream: Option<Box<dyn Iterator<Item = Result<Document, SourceError>>>>,
 }
 
 impl Iterator for Reader {
@@ -145,10 +148,10 @@ impl Iterator for Reader {
             if let Some(item) = self.pending.pop_front() {
                 return Some(item);
             }
-            if let Some(lines) = &mut self.lines {
-                match lines.next() {
+            if let Some(stream) = &mut self.stream {
+                match stream.next() {
                     Some(item) => return Some(item),
-                    None => self.lines = None,
+                    None => self.stream = None,
                 }
             }
             let job = self.jobs.pop_front()?;
@@ -158,7 +161,7 @@ impl Iterator for Reader {
                 }
                 Job::File { path, explicit } => match open_file(&path, explicit) {
                     Opened::Items(items) => self.pending.extend(items),
-                    Opened::Lines(l) => self.lines = Some(l),
+                    Opened::Stream(s) => self.stream = Some(s),
                     Opened::Skip => {}
                 },
             }
@@ -168,7 +171,7 @@ impl Iterator for Reader {
 
 enum Opened {
     Items(Vec<Result<Document, SourceError>>),
-    Lines(JsonLines),
+    Stream(Box<dyn Iterator<Item = Result<Document, SourceError>>>),
     Skip,
 }
 
@@ -206,9 +209,21 @@ fn open_file(path: &Path, explicit: bool) -> Opened {
         return match std::fs::File::open(path) {
             Ok(f) => match f.metadata() {
                 Ok(m) if m.len() == 0 => err_item(path, "empty file"),
-                _ => Opened::Lines(JsonLines::new(path, Box::new(BufReader::new(f)))),
+                _ => Opened::Stream(Box::new(JsonLines::new(path, Box::new(BufReader::new(f))))),
             },
             Err(e) => err_item(path, e.to_string()),
+        };
+    }
+    // WARC files (gzipped or not: the reader tells by the magic bytes) are
+    // streamed record by record; they can be gigabytes.
+    if kind == Some(Kind::Warc) {
+        return match crate::warc::open_warc(path) {
+            Ok(r) => Opened::Stream(Box::new(WarcItems {
+                reader: r,
+                seen_any: false,
+                path: shown(path),
+            })),
+            Err(e) => Opened::Items(vec![Err(e)]),
         };
     }
     if kind.is_none() && !explicit {
@@ -236,10 +251,11 @@ fn open_file(path: &Path, explicit: bool) -> Opened {
     };
     let shown_path = shown(path);
     match kind {
-        Kind::JsonLines => Opened::Lines(JsonLines::new(
+        Kind::JsonLines => Opened::Stream(Box::new(JsonLines::new(
             path,
             Box::new(BufReader::new(std::io::Cursor::new(bytes))),
-        )),
+        ))),
+        Kind::Warc => unreachable!("WARC files are streamed above"),
         Kind::Html => Opened::Items(vec![Ok(Document {
             url: file_url(path),
             html: Some(decode_html(&bytes, None)),
@@ -360,6 +376,35 @@ fn record_to_doc(r: Record, fallback_url: String) -> Result<Document, String> {
         byline: nonblank(r.byline),
         language: nonblank(r.language),
     })
+}
+
+/// A WARC file's documents; a file without any HTML page is an error item,
+/// like an empty file of another kind.
+struct WarcItems {
+    reader: crate::warc::WarcReader<std::fs::File>,
+    seen_any: bool,
+    path: String,
+}
+
+impl Iterator for WarcItems {
+    type Item = Result<Document, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.reader.next() {
+            Some(item) => {
+                self.seen_any = true;
+                Some(item)
+            }
+            None if !self.seen_any => {
+                self.seen_any = true;
+                Some(Err(SourceError::new(
+                    &self.path,
+                    "no HTML response records in this WARC file",
+                )))
+            }
+            None => None,
+        }
+    }
 }
 
 /// Streams a JSON Lines file, one item per non-blank line.

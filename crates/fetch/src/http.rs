@@ -7,7 +7,15 @@
 //! - refuses private, loopback, link-local, unspecified, multicast, CGNAT and
 //!   other non-public addresses *after* DNS resolution, through a custom
 //!   resolver, so every redirect hop is checked too (unless `allow_private`);
-//! - conditional GET (ETag / Last-Modified) with [`FetchOutcome::NotModified`] on 304.
+//! - conditional GET (ETag / Last-Modified) with [`FetchOutcome::NotModified`] on 304;
+//! - a bound on the response head (status line and headers): hyper's HTTP/1
+//!   parser refuses a head over about 400 KB or with more than 100 header
+//!   fields, reported as [`FetchError::HeadersTooLarge`]. reqwest 0.12 does not
+//!   expose hyper's `max_buf_size` / `max_headers`, so these bounds are hyper's
+//!   defaults and cannot be changed here (HTTP/2 is not compiled in).
+//!
+//! For tests, [`FetchConfig::allow_addrs`] lets exact socket addresses through
+//! (IP-literal URLs only) while every other non-public address stays refused.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -32,8 +40,14 @@ pub struct FetchConfig {
     /// Largest accepted body (after decompression), in bytes.
     pub max_body_bytes: usize,
     pub max_redirects: usize,
-    /// Allow private/loopback/... addresses (tests, intranet feeds). Off by default.
+    /// Allow private/loopback/... addresses (intranet feeds). Off by default.
     pub allow_private: bool,
+    /// Exact socket addresses allowed even though they are not public: a test
+    /// server on `127.0.0.1:P` is reachable while `127.0.0.1:other`, `10.0.0.1`
+    /// and `169.254.169.254` stay refused, also as redirect targets. Only
+    /// URLs whose host is an IP literal match (a name's port is unknown to the
+    /// resolver). Empty by default.
+    pub allow_addrs: Vec<SocketAddr>,
 }
 
 impl Default for FetchConfig {
@@ -45,6 +59,7 @@ impl Default for FetchConfig {
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
             allow_private: false,
+            allow_addrs: Vec::new(),
         }
     }
 }
@@ -77,8 +92,17 @@ pub enum FetchError {
     TooLarge { url: String, limit: usize },
     #[error("{url}: HTTP status {status}")]
     Status { url: String, status: u16 },
-    #[error("{url}: timed out")]
-    Timeout { url: String },
+    #[error("{url}: {what} timed out (limit {limit:?})")]
+    Timeout {
+        url: String,
+        /// "connection" or "request" (the whole request, body included).
+        what: &'static str,
+        limit: Duration,
+    },
+    #[error("{url}: response headers too large (hyper's limit: about 400 KB or 100 fields)")]
+    HeadersTooLarge { url: String },
+    #[error("{url}: {reason}")]
+    Robots { url: String, reason: String },
     #[error("{url}: too many redirects (limit {limit})")]
     TooManyRedirects { url: String, limit: usize },
     #[error("{url}: {reason}")]
@@ -186,8 +210,13 @@ pub struct Fetcher {
 }
 
 /// Check the scheme and, when `allow_private` is off, an IP-literal host
-/// (those never reach the resolver).
-fn check_url(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchError> {
+/// (those never reach the resolver): it must be public or, with its port, one
+/// of `allow_addrs`.
+fn check_url(
+    url: &reqwest::Url,
+    allow_private: bool,
+    allow_addrs: &[SocketAddr],
+) -> Result<(), FetchError> {
     let shown = url.to_string();
     if !matches!(url.scheme(), "http" | "https") {
         return Err(FetchError::Scheme {
@@ -202,10 +231,14 @@ fn check_url(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchError> 
             _ => None,
         };
         if let Some(ip) = ip.filter(|ip| !is_public_ip(*ip)) {
-            return Err(FetchError::Refused {
-                url: shown,
-                addr: ip.to_string(),
-            });
+            let port = url.port_or_known_default().unwrap_or(0);
+            let addr = SocketAddr::new(ip, port);
+            if !allow_addrs.contains(&addr) {
+                return Err(FetchError::Refused {
+                    url: shown,
+                    addr: addr.to_string(),
+                });
+            }
         }
     }
     Ok(())
@@ -214,12 +247,13 @@ fn check_url(url: &reqwest::Url, allow_private: bool) -> Result<(), FetchError> 
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Result<Self, FetchError> {
         let allow_private = config.allow_private;
+        let allow_addrs = config.allow_addrs.clone();
         let max_redirects = config.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > max_redirects {
                 return attempt.error(TooManyRedirects);
             }
-            match check_url(attempt.url(), allow_private) {
+            match check_url(attempt.url(), allow_private, &allow_addrs) {
                 Ok(()) => attempt.follow(),
                 Err(FetchError::Refused { addr, .. }) => attempt.error(BlockedAddress(addr)),
                 Err(e) => attempt.error(e.to_string()),
@@ -248,19 +282,86 @@ impl Fetcher {
         &self.config
     }
 
+    /// The checks made before connecting: a valid http(s) URL and, for an
+    /// IP-literal host, an address that is public or on the allow-list. Names
+    /// are checked after DNS, when connecting.
+    pub fn check_url(&self, url: &str) -> Result<(), FetchError> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| FetchError::InvalidUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        check_url(&parsed, self.config.allow_private, &self.config.allow_addrs)
+    }
+
     /// GET `url`, sending the validators when given. 304 gives
-    /// [`FetchOutcome::NotModified`]; other non-2xx statuses are errors.
+    /// [`FetchOutcome::NotModified`]; other non-2xx statuses are errors. A body
+    /// over [`FetchConfig::max_body_bytes`] is [`FetchError::TooLarge`].
     pub async fn get(
         &self,
         url: &str,
         etag: Option<&str>,
         last_modified: Option<&str>,
     ) -> Result<FetchOutcome, FetchError> {
+        self.fetch(
+            url,
+            etag,
+            last_modified,
+            self.config.max_body_bytes,
+            Overflow::Fail,
+        )
+        .await
+    }
+
+    /// GET `url` keeping at most `max_bytes` of the body: the rest is not read
+    /// (robots.txt: RFC 9309 lets a crawler ignore what is past its limit).
+    pub async fn get_truncated(
+        &self,
+        url: &str,
+        max_bytes: usize,
+    ) -> Result<FetchOutcome, FetchError> {
+        self.fetch(url, None, None, max_bytes, Overflow::Truncate)
+            .await
+    }
+
+    async fn fetch(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        limit: usize,
+        overflow: Overflow,
+    ) -> Result<FetchOutcome, FetchError> {
+        // reqwest's own timeout covers the whole request; this outer one is a
+        // second guard so that nothing (a resolver, a stuck decoder) outlives it.
+        let total = self.config.timeout + Duration::from_millis(500);
+        match tokio::time::timeout(
+            total,
+            self.fetch_inner(url, etag, last_modified, limit, overflow),
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(_) => Err(FetchError::Timeout {
+                url: url.to_string(),
+                what: "request",
+                limit: self.config.timeout,
+            }),
+        }
+    }
+
+    async fn fetch_inner(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        limit: usize,
+        overflow: Overflow,
+    ) -> Result<FetchOutcome, FetchError> {
         let parsed = reqwest::Url::parse(url).map_err(|e| FetchError::InvalidUrl {
             url: url.to_string(),
             reason: e.to_string(),
         })?;
-        check_url(&parsed, self.config.allow_private)?;
+        check_url(&parsed, self.config.allow_private, &self.config.allow_addrs)?;
         let mut headers = HeaderMap::new();
         if let Some(v) = etag.and_then(|v| v.parse().ok()) {
             headers.insert(IF_NONE_MATCH, v);
@@ -295,15 +396,16 @@ impl Fetcher {
         let content_type = header(CONTENT_TYPE);
         let etag = header(ETAG);
         let last_modified = header(LAST_MODIFIED);
-        let limit = self.config.max_body_bytes;
         // A declared length over the limit fails early (only when not compressed:
         // the limit is on decoded bytes, which reqwest reports without a length).
-        if let Some(len) = header(CONTENT_LENGTH).and_then(|l| l.parse::<u64>().ok()) {
-            if len > limit as u64 {
-                return Err(FetchError::TooLarge {
-                    url: final_url,
-                    limit,
-                });
+        if overflow == Overflow::Fail {
+            if let Some(len) = header(CONTENT_LENGTH).and_then(|l| l.parse::<u64>().ok()) {
+                if len > limit as u64 {
+                    return Err(FetchError::TooLarge {
+                        url: final_url,
+                        limit,
+                    });
+                }
             }
         }
         let mut body = Vec::new();
@@ -311,6 +413,10 @@ impl Fetcher {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > limit {
+                        if overflow == Overflow::Truncate {
+                            body.extend_from_slice(&chunk[..limit - body.len()]);
+                            break;
+                        }
                         return Err(FetchError::TooLarge {
                             url: final_url,
                             limit,
@@ -352,8 +458,22 @@ impl Fetcher {
             }
             src = s.source();
         }
+        let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(s) = src {
+            // hyper's error for a head over its buffer or with over 100 fields;
+            // hyper only exposes a predicate for it with its server feature.
+            if s.to_string() == "message head is too large" {
+                return FetchError::HeadersTooLarge { url };
+            }
+            src = s.source();
+        }
         if e.is_timeout() {
-            return FetchError::Timeout { url };
+            let (what, limit) = if e.is_connect() {
+                ("connection", self.config.connect_timeout)
+            } else {
+                ("request", self.config.timeout)
+            };
+            return FetchError::Timeout { url, what, limit };
         }
         // The innermost cause is usually the informative one.
         let mut reason = e.to_string();
@@ -364,6 +484,13 @@ impl Fetcher {
         }
         FetchError::Network { url, reason }
     }
+}
+
+/// What to do with a body over the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Overflow {
+    Fail,
+    Truncate,
 }
 
 #[derive(Debug)]
@@ -420,22 +547,39 @@ mod tests {
     fn url_checks() {
         let u = |s: &str| reqwest::Url::parse(s).unwrap();
         assert!(matches!(
-            check_url(&u("ftp://x.example/"), false),
+            check_url(&u("ftp://x.example/"), false, &[]),
             Err(FetchError::Scheme { .. })
         ));
         assert!(matches!(
-            check_url(&u("file:///etc/passwd"), true),
+            check_url(&u("file:///etc/passwd"), true, &[]),
             Err(FetchError::Scheme { .. })
         ));
         assert!(matches!(
-            check_url(&u("http://169.254.169.254/latest"), false),
+            check_url(&u("http://169.254.169.254/latest"), false, &[]),
             Err(FetchError::Refused { .. })
         ));
         assert!(matches!(
-            check_url(&u("http://[::1]:8080/"), false),
+            check_url(&u("http://[::1]:8080/"), false, &[]),
             Err(FetchError::Refused { .. })
         ));
-        assert!(check_url(&u("http://127.0.0.1/"), true).is_ok());
-        assert!(check_url(&u("https://news.example/"), false).is_ok());
+        assert!(check_url(&u("http://127.0.0.1/"), true, &[]).is_ok());
+        assert!(check_url(&u("https://news.example/"), false, &[]).is_ok());
+        // The allow-list lets exactly one socket address through.
+        let allow: Vec<SocketAddr> = vec!["127.0.0.1:8080".parse().unwrap()];
+        assert!(check_url(&u("http://127.0.0.1:8080/feed"), false, &allow).is_ok());
+        for refused in [
+            "http://127.0.0.1:8081/",
+            "http://127.0.0.1/",
+            "http://10.0.0.1:8080/",
+            "http://169.254.169.254/latest",
+        ] {
+            assert!(
+                matches!(
+                    check_url(&u(refused), false, &allow),
+                    Err(FetchError::Refused { .. })
+                ),
+                "{refused}"
+            );
+        }
     }
 }

@@ -9,6 +9,13 @@
 //!   polling with conditional GET, OPML subscription lists, [`DEFAULT_OPML`].
 //! - [`http`]: a small, careful HTTP client (size limit, timeouts, redirects,
 //!   refusal of private addresses).
+//! - [`robots`]: robots.txt fetched once per origin, cached, obeyed.
+//! - [`limiter`]: requests in flight per host and in all.
+//! - [`schedule`]: when to poll each feed next (adaptive interval, backoff,
+//!   dead feeds); pure.
+//! - [`poller`]: [`Poller`], polling many feeds concurrently within all of the
+//!   above, each feed's outcome handed back as soon as it is done.
+//! - [`warc`]: streaming reader of `.warc` / `.warc.gz` web archives.
 //! - [`t17`]: the Timeline17 corpus layout and a Penn Treebank detokenizer.
 //! - [`decode_html`]: bytes of a web page to a `String`, honouring its charset.
 //!
@@ -18,15 +25,27 @@ pub mod clusters;
 pub mod feeds;
 pub mod files;
 pub mod http;
+pub mod limiter;
+pub mod poller;
+pub mod robots;
+pub mod schedule;
 pub mod t17;
+pub mod warc;
 
 use std::fmt;
 
-pub use feeds::{parse_feed, parse_opml, poll_feed, ParsedFeed, PollResult, DEFAULT_OPML};
+pub use feeds::{
+    parse_feed, parse_opml, poll_feed, write_opml, ParsedFeed, PollResult, DEFAULT_OPML,
+};
 pub use files::read_path;
 pub use http::{FetchConfig, FetchError, FetchOutcome, Fetcher};
 pub use lede_model::Document;
+pub use limiter::{HostLimiter, HostPermit};
+pub use poller::{FeedOutcome, Poller, PollerConfig};
+pub use robots::{RobotsCache, RobotsConfig, RobotsRefusal};
+pub use schedule::{Health, SchedulePolicy};
 pub use t17::detokenize_ptb;
+pub use warc::{open_warc, WarcReader};
 
 /// A problem with one input: a file, or one line of it. Reading goes on after it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,61 +1,137 @@
-//! The lede web site and API.
+//! The lede web site, API, feeds and static export.
 //!
 //! `lede-publish` serves what the pipeline wrote, straight from a [`Store`]:
 //!
 //! | route | what |
 //! | --- | --- |
-//! | `GET /` | front page: stories with two or more independent sources, newest first (`?page=`) |
-//! | `GET /stories` | every story, including single-source ones (`?all=1`, `?page=`) |
-//! | `GET /stories/{id}` | one story with citation marks, sources, related stories and footnotes |
+//! | `GET /` (`/page/{n}`) | top stories: two or more independent sources, ranked by sources and freshness |
+//! | `GET /stories` (`/stories/page/{n}`) | every story, newest first, single-source ones included |
+//! | `GET /stories/{id}` | one story: citation marks, sources panel, coverage chart, timeline, related stories, footnotes |
 //! | `GET /stories/{id}/history` | the story's version history |
 //! | `GET /stories/{id}/versions/{v}` | an old version, clearly marked |
 //! | `GET /articles/{id}` | one stored source article, sentence by sentence (anchors `#s-N`) |
-//! | `GET /api/stories` | JSON index (`limit`, `offset`) |
-//! | `GET /api/stories/{id}` | the whole story as JSON plus the text of every cited sentence |
-//! | `GET /feed.atom` | Atom feed of the latest 50 stories |
-//! | `GET /healthz` | `ok` |
-//! | `GET /static/style.css` | the one stylesheet |
+//! | `GET /search?q=&outlet=&lang=&from=&to=&kind=&sort=&page=` | search page (says so when search is off) |
+//! | `GET /feed.atom`, `/feed.json` | Atom and JSON Feed 1.1 of the front page's stories |
+//! | `GET /search.atom?q=…`, `/search.json?q=…` | the same for the stories a search finds |
+//! | `GET /api/v1/…` | the JSON API, described by `GET /api/v1/openapi.json` (OpenAPI 3.1) |
+//! | `GET /api/stories`, `/api/stories/{id}` | aliases of `/api/v1/stories…`, kept for old clients |
+//! | `POST/DELETE /api/v1/feeds`, `POST /api/v1/stories/{id}/rewrite` | admin actions (bearer token) |
+//! | `GET /healthz`, `/static/style.css` | health check, the one stylesheet |
+//!
+//! Reading needs no token. Admin actions need `Authorization: Bearer <token>`
+//! matching [`AppState::admin_token`] (compared in constant time); with no
+//! token configured they answer 403 and change nothing.
 //!
 //! Everything that comes from a source article is untrusted. Pages are rendered
 //! with askama templates whose auto-escaping covers text and attributes; only
 //! `http`/`https` source URLs ever become links (other URLs link to our own copy
-//! under `/articles/{id}`); the Atom feed is written by `atom_syndication`, which
-//! escapes text, and characters XML forbids are removed first; JSON is written by
-//! serde. Handlers never panic on bad input: unknown ids or malformed parameters
-//! give a 404 page (or a JSON `{"error": ...}` under `/api`), store failures a
-//! 500 page that does not leak the error (it is logged with `tracing`).
+//! under `/articles/{id}`); feeds are written by `atom_syndication` and serde,
+//! which escape text, and characters XML forbids are removed first. Handlers
+//! never panic on bad input: unknown ids or malformed parameters give a 404
+//! page (or a JSON `{"error": ...}` under `/api`), store failures a 500 page
+//! that does not leak the error (it is logged with `tracing`).
 //!
-//! No JavaScript is needed to read anything.
+//! No JavaScript is needed to read anything, and none is served.
+//!
+//! [`export`] writes the whole site as static files; [`refresh_search`] keeps
+//! the search index in step with the store.
 
+mod admin;
 mod api;
+mod chart;
 mod error;
+mod export;
 mod feed;
 mod pages;
+mod params;
+mod rank;
+mod refresh;
+mod search;
 mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use lede_search::SearchIndex;
 use lede_store::Store;
 
-/// What every handler shares: the store and the site's name.
+pub use admin::{Admin, RewriteOutcome};
+pub use export::{export, ExportReport};
+pub use refresh::{refresh_search, spawn_search_refresher, RefreshReport};
+
+/// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Shown in the header, page titles and the feed title.
     pub site_title: String,
+    /// The site's public address (`https://news.example`), used for absolute
+    /// links in feeds and the static export. `None`: taken from each request's
+    /// `Host` header (and `http://localhost` in the export).
+    pub base_url: Option<String>,
+    /// The search index; `None` turns search off (the page says so, the API
+    /// answers 503).
+    pub search: Option<Arc<SearchIndex>>,
+    /// The admin token; `None` or empty turns admin actions off.
+    pub admin_token: Option<String>,
+    /// What admin actions that need the pipeline call (rewriting a story);
+    /// `None`: those answer 501.
+    pub admin: Option<Arc<dyn Admin>>,
+}
+
+impl AppState {
+    /// A site over `store` with search and admin off.
+    pub fn new(store: Arc<dyn Store>, site_title: impl Into<String>) -> Self {
+        AppState {
+            store,
+            site_title: site_title.into(),
+            base_url: None,
+            search: None,
+            admin_token: None,
+            admin: None,
+        }
+    }
+
+    /// Turn search on with this index.
+    pub fn with_search(mut self, index: Arc<SearchIndex>) -> Self {
+        self.search = Some(index);
+        self
+    }
+
+    /// Turn admin actions on with this token (an empty token keeps them off).
+    pub fn with_admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(token.into());
+        self
+    }
+
+    /// Let admin actions reach the pipeline.
+    pub fn with_admin(mut self, admin: Arc<dyn Admin>) -> Self {
+        self.admin = Some(admin);
+        self
+    }
+
+    /// Set the public address used in feeds and the export (a trailing `/` is dropped).
+    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_string());
+        self
+    }
 }
 
 /// The stylesheet served at `/static/style.css`.
 pub const STYLE_CSS: &str = include_str!("../static/style.css");
 
+/// The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
+
 /// All routes of the site and API.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::front))
+        .route("/page/{n}", get(pages::front_page_n))
         .route("/stories", get(pages::all_stories))
+        .route("/stories/page/{n}", get(pages::all_stories_page_n))
         .route("/stories/{id}", get(pages::story))
         .route("/stories/{id}/history", get(pages::history))
         .route(
@@ -63,9 +139,30 @@ pub fn router(state: AppState) -> Router {
             get(pages::story_version),
         )
         .route("/articles/{id}", get(pages::article))
+        .route("/search", get(search::page))
+        .route("/search.atom", get(feed::search_atom))
+        .route("/search.json", get(feed::search_json))
+        .route("/feed.atom", get(feed::atom))
+        .route("/feed.json", get(feed::json))
+        // the JSON API
+        .route("/api/v1/stories", get(api::stories))
+        .route("/api/v1/stories/{id}", get(api::story))
+        .route("/api/v1/stories/{id}/versions", get(api::versions))
+        .route("/api/v1/stories/{id}/versions/{version}", get(api::version))
+        .route("/api/v1/stories/{id}/articles", get(api::story_articles))
+        .route("/api/v1/stories/{id}/rewrite", post(admin::rewrite))
+        .route("/api/v1/articles/{id}", get(api::article))
+        .route("/api/v1/search", get(search::api))
+        .route(
+            "/api/v1/feeds",
+            get(api::feeds)
+                .post(admin::add_feed)
+                .delete(admin::remove_feed),
+        )
+        .route("/api/v1/openapi.json", get(api::openapi))
+        // old, unversioned paths
         .route("/api/stories", get(api::stories))
         .route("/api/stories/{id}", get(api::story))
-        .route("/feed.atom", get(feed::atom))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(style))
         .fallback(pages::not_found)
@@ -104,5 +201,7 @@ async fn style() -> impl axum::response::IntoResponse {
     )
 }
 
+#[cfg(test)]
+mod testdata;
 #[cfg(test)]
 mod tests;

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
-use lede_model::{Article, ArticleId, Story, StoryId};
+use lede_model::{Article, ArticleId, Story, StoryId, StorySummary};
 
-use crate::error::PageError;
+use crate::error::{ApiError, PageError};
+use crate::rank;
 use crate::views::{self, Segment, StoryView, SummaryView};
 use crate::AppState;
 
@@ -48,36 +49,60 @@ struct ListPage<'a> {
     intro: &'a str,
     empty: &'a str,
     stories: Vec<SummaryView>,
+    /// 1-based.
     page: usize,
     prev: Option<String>,
     next: Option<String>,
     show_all_link: bool,
 }
 
-async fn list(state: &AppState, query: &Option<String>, all: bool) -> PageResult {
-    let page = param(query, "page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(0)
-        .min(MAX_PAGE);
-    let min_sources = if all { 0 } else { 2 };
-    let mut summaries = state
-        .store
-        .stories(min_sources, PAGE_SIZE + 1, page * PAGE_SIZE)
-        .await
-        .map_err(|e| PageError::internal(&state.site_title, e))?;
-    let has_next = summaries.len() > PAGE_SIZE;
-    summaries.truncate(PAGE_SIZE);
-    let base = if all { "/stories?all=1&" } else { "/?" };
-    let href = |p: usize| {
-        if p == 0 {
-            if all {
-                "/stories?all=1".to_string()
-            } else {
-                "/".to_string()
-            }
-        } else {
-            format!("{base}page={p}")
-        }
+/// The path of page `page` (1-based) of the front page or the all-stories list.
+pub(crate) fn list_href(all: bool, page: usize) -> String {
+    match (all, page) {
+        (false, 0 | 1) => "/".to_string(),
+        (true, 0 | 1) => "/stories".to_string(),
+        (false, p) => format!("/page/{p}"),
+        (true, p) => format!("/stories/page/{p}"),
+    }
+}
+
+/// One page of the front page: the ranked window, then older stories newest
+/// first (see `rank`). Returns the stories and whether there is a next page.
+async fn front_page_stories(
+    state: &AppState,
+    page: usize,
+) -> Result<(Vec<StorySummary>, bool), lede_store::StoreError> {
+    let offset = (page - 1) * PAGE_SIZE;
+    if offset < rank::WINDOW {
+        let window = state.store.stories(2, rank::WINDOW + 1, 0).await?;
+        let beyond = window.len() > rank::WINDOW;
+        let mut ranked = rank::rank(window.into_iter().take(rank::WINDOW).collect());
+        let has_next = beyond || ranked.len() > offset + PAGE_SIZE;
+        let page: Vec<StorySummary> = ranked.drain(..).skip(offset).take(PAGE_SIZE).collect();
+        Ok((page, has_next))
+    } else {
+        let mut list = state.store.stories(2, PAGE_SIZE + 1, offset).await?;
+        let has_next = list.len() > PAGE_SIZE;
+        list.truncate(PAGE_SIZE);
+        Ok((list, has_next))
+    }
+}
+
+async fn list(state: &AppState, page: usize, all: bool) -> PageResult {
+    let page = page.clamp(1, MAX_PAGE);
+    let (summaries, has_next) = if all {
+        let mut list = state
+            .store
+            .stories(0, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+            .await
+            .map_err(|e| PageError::internal(&state.site_title, e))?;
+        let has_next = list.len() > PAGE_SIZE;
+        list.truncate(PAGE_SIZE);
+        (list, has_next)
+    } else {
+        front_page_stories(state, page)
+            .await
+            .map_err(|e| PageError::internal(&state.site_title, e))?
     };
     let view = ListPage {
         site_title: &state.site_title,
@@ -85,7 +110,7 @@ async fn list(state: &AppState, query: &Option<String>, all: bool) -> PageResult
         intro: if all {
             "Every story, newest first, including those reported by a single outlet so far."
         } else {
-            "Events reported by two or more independent outlets, newest first."
+            "Events reported by two or more independent outlets, the most widely reported and most recent first."
         },
         empty: if all {
             "No stories have been written yet."
@@ -94,16 +119,44 @@ async fn list(state: &AppState, query: &Option<String>, all: bool) -> PageResult
         },
         stories: summaries.iter().map(SummaryView::from).collect(),
         page,
-        prev: (page > 0).then(|| href(page - 1)),
-        next: has_next.then(|| href(page + 1)),
+        prev: (page > 1).then(|| list_href(all, page - 1)),
+        next: has_next.then(|| list_href(all, page + 1)),
         show_all_link: !all,
     };
     render(state, &view)
 }
 
-/// `GET /`: stories with two or more independent sources.
+/// The page number of a legacy `?page=N` (0-based) query, as a 1-based page.
+fn legacy_page(query: &Option<String>) -> usize {
+    param(query, "page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_PAGE)
+        + 1
+}
+
+/// A 1-based page number from the path; anything else is "not found".
+fn page_number(state: &AppState, raw: &str) -> Result<usize, PageError> {
+    raw.parse::<usize>()
+        .ok()
+        .filter(|p| (1..=MAX_PAGE).contains(p))
+        .ok_or_else(|| {
+            PageError::not_found(&state.site_title, format!("There is no page {raw:?}."))
+        })
+}
+
+/// `GET /`: top stories (also `?page=N`, 0-based, from older links).
 pub(crate) async fn front(State(state): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
-    list(&state, &q, false).await
+    list(&state, legacy_page(&q), false).await
+}
+
+/// `GET /page/{n}`: page `n` (1-based) of the top stories.
+pub(crate) async fn front_page_n(
+    State(state): State<AppState>,
+    Path(n): Path<String>,
+) -> PageResult {
+    let page = page_number(&state, &n)?;
+    list(&state, page, false).await
 }
 
 /// `GET /stories`: every story (`?all=1` is accepted and implied).
@@ -111,7 +164,16 @@ pub(crate) async fn all_stories(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> PageResult {
-    list(&state, &q, true).await
+    list(&state, legacy_page(&q), true).await
+}
+
+/// `GET /stories/page/{n}`: page `n` (1-based) of every story.
+pub(crate) async fn all_stories_page_n(
+    State(state): State<AppState>,
+    Path(n): Path<String>,
+) -> PageResult {
+    let page = page_number(&state, &n)?;
+    list(&state, page, true).await
 }
 
 /// Shown above an old version of a story.
@@ -331,7 +393,15 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
     render(&state, &page)
 }
 
-/// Any other path.
-pub(crate) async fn not_found(State(state): State<AppState>) -> PageError {
-    PageError::not_found(&state.site_title, "There is nothing at this address.")
+/// Any other path: a JSON error under `/api/`, a page elsewhere.
+pub(crate) async fn not_found(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        ApiError::not_found(format!("no API endpoint at {}", uri.path())).into_response()
+    } else {
+        PageError::not_found(&state.site_title, "There is nothing at this address.").into_response()
+    }
 }

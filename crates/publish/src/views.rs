@@ -9,7 +9,7 @@ use lede_model::{
 };
 
 /// Longest hover text of a citation mark, in characters.
-const MARK_TITLE_CHARS: usize = 400;
+const MARK_TITLE_CHARS: usize = 120;
 
 /// `url` when it is a plain `http`/`https` URL that is safe as a link target.
 pub(crate) fn http_href(url: &str) -> Option<&str> {
@@ -153,6 +153,22 @@ pub(crate) struct SourceView {
     pub copy_of: Option<String>,
 }
 
+/// An independent source with the wire copies that repeat it.
+pub(crate) struct SourceGroup {
+    pub source: SourceView,
+    pub copies: Vec<SourceView>,
+}
+
+/// The sources panel: who reported the story, wire copies counted once.
+pub(crate) struct SourcesPanel {
+    /// Independent sources, earliest first, each with its copies.
+    pub groups: Vec<SourceGroup>,
+    /// "3 independent sources from 3 outlets; 1 wire copy counted once."
+    pub summary: String,
+    /// "First reported by Outlet, May 23, 2010, 09:00 UTC."
+    pub first: Option<String>,
+}
+
 pub(crate) struct RelatedView {
     pub id: i64,
     pub headline: String,
@@ -170,7 +186,8 @@ pub(crate) struct StoryView {
     pub lede: Vec<SentenceView>,
     pub body: Vec<ParagraphView>,
     pub sections: Vec<SectionView>,
-    pub sources: Vec<SourceView>,
+    pub panel: SourcesPanel,
+    pub chart: Option<crate::chart::Chart>,
     pub sources_label: String,
     pub outlets: String,
     pub span: String,
@@ -304,35 +321,7 @@ pub(crate) fn story_view(story: &Story, articles: &HashMap<ArticleId, Article>) 
         })
         .collect();
 
-    let sources = story
-        .sources
-        .iter()
-        .map(|s| {
-            let external = http_href(&s.url);
-            SourceView {
-                article: s.article,
-                outlet: s.outlet.clone(),
-                title: if s.title.trim().is_empty() {
-                    "(untitled)".to_string()
-                } else {
-                    s.title.clone()
-                },
-                href: external
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("/articles/{}", s.article)),
-                external: external.is_some(),
-                published_iso: s.published.map(iso),
-                published: s.published.map(fmt_time),
-                copy_of: s.copy_of.map(|orig| {
-                    match story.sources.iter().find(|o| o.article == orig) {
-                        Some(o) => format!("wire copy of {}: {}", o.outlet, o.title),
-                        None => "wire copy of another source".to_string(),
-                    }
-                }),
-            }
-        })
-        .collect();
-
+    let panel = sources_panel(story);
     let mut outlets: Vec<&str> = Vec::new();
     for s in &story.sources {
         if !outlets.contains(&s.outlet.as_str()) {
@@ -350,7 +339,8 @@ pub(crate) fn story_view(story: &Story, articles: &HashMap<ArticleId, Article>) 
         lede,
         body,
         sections,
-        sources,
+        panel,
+        chart: crate::chart::coverage(&story.sources),
         sources_label: sources_label(story.independent_sources),
         outlets: outlets.join(", "),
         span: fmt_span(story.first_published, story.last_published),
@@ -371,6 +361,95 @@ pub(crate) fn story_view(story: &Story, articles: &HashMap<ArticleId, Article>) 
             })
             .collect(),
         footnotes: num.footnotes,
+    }
+}
+
+fn source_view(story: &Story, s: &lede_model::SourceRef) -> SourceView {
+    let external = http_href(&s.url);
+    SourceView {
+        article: s.article,
+        outlet: s.outlet.clone(),
+        title: if s.title.trim().is_empty() {
+            "(untitled)".to_string()
+        } else {
+            s.title.clone()
+        },
+        href: external
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("/articles/{}", s.article)),
+        external: external.is_some(),
+        published_iso: s.published.map(iso),
+        published: s.published.map(fmt_time),
+        copy_of: s.copy_of.map(
+            |orig| match story.sources.iter().find(|o| o.article == orig) {
+                Some(o) => format!("wire copy of {}: {}", o.outlet, o.title),
+                None => "wire copy of another source".to_string(),
+            },
+        ),
+    }
+}
+
+/// Group the story's sources: each independent source (earliest first) with
+/// the wire copies of it. A copy whose original is not among the sources
+/// stands on its own.
+pub(crate) fn sources_panel(story: &Story) -> SourcesPanel {
+    let is_original = |id: ArticleId| story.sources.iter().any(|s| s.article == id);
+    let mut heads: Vec<&lede_model::SourceRef> = story
+        .sources
+        .iter()
+        .filter(|s| s.copy_of.is_none_or(|o| !is_original(o)))
+        .collect();
+    // Earliest first; undated last, in the writer's order.
+    heads.sort_by_key(|s| (s.published.is_none(), s.published));
+    let groups: Vec<SourceGroup> = heads
+        .iter()
+        .map(|h| SourceGroup {
+            source: source_view(story, h),
+            copies: story
+                .sources
+                .iter()
+                .filter(|c| c.copy_of == Some(h.article) && c.article != h.article)
+                .map(|c| source_view(story, c))
+                .collect(),
+        })
+        .collect();
+    let copies = story.sources.len() - groups.len();
+    let mut outlets: Vec<&str> = Vec::new();
+    for s in &story.sources {
+        if !outlets.contains(&s.outlet.as_str()) {
+            outlets.push(&s.outlet);
+        }
+    }
+    let mut summary = format!(
+        "{} independent {} from {} {}",
+        story.independent_sources,
+        if story.independent_sources == 1 {
+            "source"
+        } else {
+            "sources"
+        },
+        outlets.len(),
+        if outlets.len() == 1 {
+            "outlet"
+        } else {
+            "outlets"
+        },
+    );
+    match copies {
+        0 => summary.push('.'),
+        1 => summary.push_str("; 1 wire copy counted once."),
+        n => summary.push_str(&format!("; {n} wire copies counted once.")),
+    }
+    let first = story
+        .sources
+        .iter()
+        .filter_map(|s| s.published.map(|t| (t, s)))
+        .min_by_key(|(t, _)| *t)
+        .map(|(t, s)| format!("First reported by {}, {}.", s.outlet, fmt_time(t)));
+    SourcesPanel {
+        groups,
+        summary,
+        first,
     }
 }
 

@@ -1,4 +1,11 @@
 //! The SQLite backend: one database file, WAL journal, versioned migrations.
+//!
+//! Times are RFC 3339 UTC text, which sorts by time: whole seconds for article,
+//! story and feed times, milliseconds for lease times. Every transaction that
+//! reads before it writes starts with `BEGIN IMMEDIATE`, taking the database's
+//! single write lock first: a deferred transaction would fail with "database is
+//! busy" when another connection wrote in between, and the lock is what makes
+//! claims and duplicate checks safe across processes.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -8,16 +15,16 @@ use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use lede_model::{Article, ArticleId, Feed, Span, Story, StoryId, StorySummary};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteRow, SqliteSynchronous,
 };
-use sqlx::Row;
+use sqlx::{Connection, Row};
 
-use crate::{Inserted, Result, Store, StoreError, StoreStats, StoryVersionInfo};
-
-/// Schema migrations, applied in order; each runs once, in its own transaction.
-/// Never edit a released migration: add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+use crate::migrations::MIGRATIONS;
+use crate::{
+    lease_end, only_related_differs, Inserted, Result, Store, StoreError, StoreStats,
+    StoryVersionInfo,
+};
 
 /// The file name of the database inside the data directory.
 pub const DB_FILE: &str = "lede.db";
@@ -34,6 +41,11 @@ fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
 
 fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A lease time: always with milliseconds, so that all lease times sort as text.
+fn lease_ts(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 fn parse_ts(s: Option<String>) -> Option<DateTime<Utc>> {
@@ -62,17 +74,25 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        let open_err = |e: sqlx::Error| StoreError::Open {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        // Migrated on a connection of its own before the pool opens: a pooled
+        // connection that had read the old schema would prepare statements
+        // against it.
+        let mut conn = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(open_err)?;
+        let migrated = migrate(&mut conn).await;
+        let _ = conn.close().await;
+        migrated?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Open {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-        let store = SqliteStore { pool };
-        store.migrate().await?;
-        Ok(store)
+            .map_err(open_err)?;
+        Ok(SqliteStore { pool })
     }
 
     /// A private in-memory database (for tests).
@@ -85,18 +105,13 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(db("opening in-memory database"))?;
-        let store = SqliteStore { pool };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// The schema version the database is at.
-    pub async fn schema_version(&self) -> Result<i64> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
-            .fetch_one(&self.pool)
+        let mut conn = pool
+            .acquire()
             .await
-            .map_err(db("reading schema version"))?;
-        Ok(v.unwrap_or(0))
+            .map_err(db("opening in-memory database"))?;
+        migrate(&mut conn).await?;
+        drop(conn);
+        Ok(SqliteStore { pool })
     }
 
     /// Run SQLite's own integrity check; `Ok(())` when the file is sound.
@@ -112,36 +127,53 @@ impl SqliteStore {
         }
     }
 
-    async fn migrate(&self) -> Result<()> {
-        sqlx::raw_sql(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(db("creating the migrations table"))?;
-        let current = self.schema_version().await?;
-        for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-            let mut tx = self
-                .pool
-                .begin()
-                .await
-                .map_err(db("starting a migration"))?;
-            sqlx::raw_sql(sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(db("applying a migration"))?;
-            sqlx::query("INSERT INTO schema_migrations (version, applied) VALUES (?, ?)")
-                .bind(version)
-                .bind(ts(&Utc::now()))
-                .execute(&mut *tx)
-                .await
-                .map_err(db("recording a migration"))?;
-            tx.commit().await.map_err(db("committing a migration"))?;
-            tracing::info!(version, "applied schema migration");
-        }
-        Ok(())
+    /// A transaction holding the write lock from its start.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db("starting a write transaction"))
     }
+}
+
+/// Apply the migrations the database lacks, each in its own transaction.
+async fn migrate(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db("creating the migrations table"))?;
+    for m in MIGRATIONS {
+        // Another process may be migrating the same file: the version is read
+        // again under the write lock.
+        let mut tx = conn
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db("starting a migration"))?;
+        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db("reading schema version"))?;
+        if current.unwrap_or(0) >= m.version {
+            tx.commit().await.map_err(db("ending a migration check"))?;
+            continue;
+        }
+        sqlx::raw_sql(m.sqlite)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("applying a migration"))?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied) VALUES (?, ?)")
+            .bind(m.version)
+            .bind(ts(&Utc::now()))
+            .execute(&mut *tx)
+            .await
+            .map_err(db("recording a migration"))?;
+        tx.commit().await.map_err(db("committing a migration"))?;
+        tracing::info!(version = m.version, "applied schema migration");
+    }
+    Ok(())
 }
 
 const ARTICLE_COLUMNS: &str =
@@ -167,6 +199,12 @@ fn article_from_row(row: &SqliteRow) -> Result<Article> {
     })
 }
 
+/// Columns are always named: `SELECT *` is expanded when a statement is
+/// prepared, and a connection that prepared it before another process migrated
+/// the file would read rows wider than it expects.
+const FEED_COLUMNS: &str = "id, url, title, etag, last_modified, last_fetched, last_error, \
+     error_count, next_fetch, interval_secs, failing_since, last_changed";
+
 fn feed_from_row(row: &SqliteRow) -> Feed {
     Feed {
         id: row.get("id"),
@@ -178,7 +216,11 @@ fn feed_from_row(row: &SqliteRow) -> Feed {
         last_error: row.get("last_error"),
         error_count: row.get::<i64, _>("error_count").max(0) as u32,
         next_fetch: parse_ts(row.get("next_fetch")),
-        ..Default::default()
+        interval_secs: row
+            .get::<Option<i64>, _>("interval_secs")
+            .map(|s| s.clamp(0, u32::MAX as i64) as u32),
+        failing_since: parse_ts(row.get("failing_since")),
+        last_changed: parse_ts(row.get("last_changed")),
     }
 }
 
@@ -194,7 +236,7 @@ impl Store for SqliteStore {
     async fn insert_article(&self, a: &Article) -> Result<Inserted> {
         let hash = a.content_hash();
         let canonical = a.canonical_url.as_deref().unwrap_or(&a.url);
-        let mut tx = self.pool.begin().await.map_err(db("starting an insert"))?;
+        let mut tx = self.write().await?;
         let existing: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM articles
              WHERE url = ?1 OR url = ?2 OR canonical_url = ?1 OR canonical_url = ?2
@@ -208,6 +250,7 @@ impl Store for SqliteStore {
         .await
         .map_err(db("looking up a duplicate article"))?;
         if let Some(id) = existing {
+            tx.commit().await.map_err(db("ending a duplicate check"))?;
             return Ok(Inserted::Duplicate(id));
         }
         let spans: Vec<(usize, usize)> = a.sentences.iter().map(|s| (s.start, s.end)).collect();
@@ -301,7 +344,8 @@ impl Store for SqliteStore {
     }
 
     async fn assign(&self, assignments: &[(ArticleId, StoryId)]) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db("starting assignment"))?;
+        let mut tx = self.write().await?;
+        let mut touched = std::collections::BTreeSet::new();
         for (article, story) in assignments {
             sqlx::query("UPDATE articles SET story_id = ? WHERE id = ?")
                 .bind(story)
@@ -309,6 +353,17 @@ impl Store for SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db("assigning an article to a story"))?;
+            touched.insert(*story);
+        }
+        for story in touched {
+            sqlx::query(
+                "INSERT INTO story_work (story_id, generation) VALUES (?, 1)
+                 ON CONFLICT(story_id) DO UPDATE SET generation = story_work.generation + 1",
+            )
+            .bind(story)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("marking a story to write"))?;
         }
         tx.commit().await.map_err(db("committing assignments"))
     }
@@ -353,11 +408,30 @@ impl Store for SqliteStore {
         let json = serde_json::to_string(story).expect("stories serialise");
         let summary =
             serde_json::to_string(&StorySummary::from(story)).expect("summaries serialise");
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .map_err(db("starting a story save"))?;
+        let mut tx = self.write().await?;
+        let stored: Option<(i64, String)> =
+            sqlx::query_as("SELECT version, story FROM stories WHERE id = ?")
+                .bind(story.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db("reading a story's version"))?;
+        let current = stored.as_ref().map(|(v, _)| *v as u32);
+        let conflict = || StoreError::VersionConflict {
+            story: story.id,
+            version: story.version,
+            current,
+        };
+        let in_place = match &stored {
+            None if story.version == 1 => false,
+            Some((v, _)) if story.version as i64 == v + 1 => false,
+            Some((v, old)) if story.version as i64 == *v => {
+                if !only_related_differs(&story_from_json(old)?, story) {
+                    return Err(conflict());
+                }
+                true
+            }
+            _ => return Err(conflict()),
+        };
         sqlx::query(
             "INSERT INTO stories (id, version, updated, first_published, last_published,
                  sources, summary, story)
@@ -378,18 +452,22 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db("saving a story"))?;
-        sqlx::query(
-            "INSERT OR REPLACE INTO story_versions (story_id, version, updated, change_note, story)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(story.id)
-        .bind(story.version as i64)
-        .bind(ts(&story.updated))
-        .bind(&story.change_note)
-        .bind(&json)
-        .execute(&mut *tx)
-        .await
-        .map_err(db("saving a story version"))?;
+        let version_sql = if in_place {
+            "UPDATE story_versions SET updated = ?3, change_note = ?4, story = ?5
+             WHERE story_id = ?1 AND version = ?2"
+        } else {
+            "INSERT INTO story_versions (story_id, version, updated, change_note, story)
+             VALUES (?1, ?2, ?3, ?4, ?5)"
+        };
+        sqlx::query(version_sql)
+            .bind(story.id)
+            .bind(story.version as i64)
+            .bind(ts(&story.updated))
+            .bind(&story.change_note)
+            .bind(&json)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("saving a story version"))?;
         tx.commit().await.map_err(db("committing a story"))?;
         Ok(story.version)
     }
@@ -476,7 +554,7 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(db("adding a feed"))?;
-        let row = sqlx::query("SELECT * FROM feeds WHERE url = ?")
+        let row = sqlx::query(&format!("SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?"))
             .bind(url)
             .fetch_one(&self.pool)
             .await
@@ -494,7 +572,7 @@ impl Store for SqliteStore {
     }
 
     async fn feeds(&self) -> Result<Vec<Feed>> {
-        let rows = sqlx::query("SELECT * FROM feeds ORDER BY id")
+        let rows = sqlx::query(&format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY id"))
             .fetch_all(&self.pool)
             .await
             .map_err(db("listing feeds"))?;
@@ -504,7 +582,9 @@ impl Store for SqliteStore {
     async fn update_feed(&self, f: &Feed) -> Result<()> {
         sqlx::query(
             "UPDATE feeds SET title = ?, etag = ?, last_modified = ?, last_fetched = ?,
-                 last_error = ?, error_count = ?, next_fetch = ? WHERE id = ?",
+                 last_error = ?, error_count = ?, next_fetch = ?, interval_secs = ?,
+                 failing_since = ?, last_changed = ?, lease_owner = NULL, lease_until = NULL
+             WHERE id = ?",
         )
         .bind(&f.title)
         .bind(&f.etag)
@@ -513,6 +593,9 @@ impl Store for SqliteStore {
         .bind(&f.last_error)
         .bind(f.error_count as i64)
         .bind(f.next_fetch.as_ref().map(ts))
+        .bind(f.interval_secs.map(i64::from))
+        .bind(f.failing_since.as_ref().map(ts))
+        .bind(f.last_changed.as_ref().map(ts))
         .bind(f.id)
         .execute(&self.pool)
         .await
@@ -533,5 +616,174 @@ impl Store for SqliteStore {
             stories: row.get::<i64, _>(1) as u64,
             feeds: row.get::<i64, _>(2) as u64,
         })
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db("reading schema version"))?;
+        Ok(v.unwrap_or(0))
+    }
+
+    async fn claim_due_feeds(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<Feed>> {
+        let mut tx = self.write().await?;
+        let sql = format!(
+            "UPDATE feeds SET lease_owner = ?1, lease_until = ?2
+             WHERE id IN (
+                 SELECT id FROM feeds
+                 WHERE (next_fetch IS NULL OR next_fetch <= ?3)
+                   AND (lease_until IS NULL OR lease_until <= ?4)
+                 ORDER BY next_fetch IS NOT NULL, next_fetch, id
+                 LIMIT ?5)
+             RETURNING {FEED_COLUMNS}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(worker)
+            .bind(lease_ts(&lease_end(now, lease)))
+            .bind(ts(&now))
+            .bind(lease_ts(&now))
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db("claiming due feeds"))?;
+        tx.commit().await.map_err(db("committing feed claims"))?;
+        let mut feeds: Vec<Feed> = rows.iter().map(feed_from_row).collect();
+        // RETURNING gives no order.
+        feeds.sort_by_key(|f| (f.next_fetch.is_some(), f.next_fetch, f.id));
+        Ok(feeds)
+    }
+
+    async fn try_lease(
+        &self,
+        name: &str,
+        worker: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<bool> {
+        let mut tx = self.write().await?;
+        // The upsert's WHERE leaves a live lease of another worker untouched,
+        // and then RETURNING gives no row.
+        let held: Option<String> = sqlx::query_scalar(
+            "INSERT INTO leases (name, owner, expires) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
+             WHERE leases.owner = excluded.owner OR leases.expires <= ?4
+             RETURNING owner",
+        )
+        .bind(name)
+        .bind(worker)
+        .bind(lease_ts(&lease_end(now, ttl)))
+        .bind(lease_ts(&now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db("taking a lease"))?;
+        tx.commit().await.map_err(db("committing a lease"))?;
+        Ok(held.is_some())
+    }
+
+    async fn release_lease(&self, name: &str, worker: &str) -> Result<()> {
+        sqlx::query("DELETE FROM leases WHERE name = ? AND owner = ?")
+            .bind(name)
+            .bind(worker)
+            .execute(&self.pool)
+            .await
+            .map_err(db("releasing a lease"))?;
+        Ok(())
+    }
+
+    async fn claim_dirty_stories(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<(StoryId, u64)>> {
+        let mut tx = self.write().await?;
+        let mut claimed: Vec<(i64, i64)> = sqlx::query_as(
+            "UPDATE story_work SET lease_owner = ?1, lease_until = ?2,
+                 lease_generation = generation
+             WHERE story_id IN (
+                 SELECT story_id FROM story_work
+                 WHERE generation > done_generation
+                   AND (lease_until IS NULL OR lease_until <= ?3)
+                 ORDER BY story_id
+                 LIMIT ?4)
+             RETURNING story_id, generation",
+        )
+        .bind(worker)
+        .bind(lease_ts(&lease_end(now, lease)))
+        .bind(lease_ts(&now))
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db("claiming stories to write"))?;
+        tx.commit().await.map_err(db("committing story claims"))?;
+        claimed.sort_unstable();
+        Ok(claimed
+            .into_iter()
+            .map(|(id, generation)| (id, generation.max(0) as u64))
+            .collect())
+    }
+
+    async fn complete_story(&self, story: StoryId, generation: u64) -> Result<()> {
+        let generation = generation.min(i64::MAX as u64) as i64;
+        // A generation above the stored one cannot have been handed out: it is
+        // capped so it cannot mark future assignments done. The lease goes when
+        // the work it was taken for is done.
+        sqlx::query(
+            "UPDATE story_work SET
+                 done_generation = MAX(done_generation, MIN(?2, generation)),
+                 lease_owner = CASE WHEN lease_generation <= ?2 THEN NULL ELSE lease_owner END,
+                 lease_until = CASE WHEN lease_generation <= ?2 THEN NULL ELSE lease_until END,
+                 lease_generation =
+                     CASE WHEN lease_generation <= ?2 THEN NULL ELSE lease_generation END
+             WHERE story_id = ?1",
+        )
+        .bind(story)
+        .bind(generation)
+        .execute(&self.pool)
+        .await
+        .map_err(db("completing a story"))?;
+        Ok(())
+    }
+
+    async fn release_all_leases(&self) -> Result<usize> {
+        let mut tx = self.write().await?;
+        let mut released = 0;
+        for sql in [
+            "DELETE FROM leases",
+            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL",
+            "UPDATE story_work SET lease_owner = NULL, lease_until = NULL, lease_generation = NULL
+             WHERE lease_owner IS NOT NULL",
+        ] {
+            released += sqlx::query(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("releasing leases"))?
+                .rows_affected();
+        }
+        tx.commit()
+            .await
+            .map_err(db("committing released leases"))?;
+        Ok(released as usize)
+    }
+
+    async fn live_leases(&self, now: DateTime<Utc>) -> Result<usize> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM leases WHERE expires > ?1)
+                  + (SELECT COUNT(*) FROM feeds WHERE lease_until > ?1)
+                  + (SELECT COUNT(*) FROM story_work WHERE lease_until > ?1)",
+        )
+        .bind(lease_ts(&now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db("counting live leases"))?;
+        Ok(n.max(0) as usize)
     }
 }

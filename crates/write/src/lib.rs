@@ -1,34 +1,48 @@
 //! The story writer.
 //!
 //! Takes the articles of one story with what the analyze stage found in them and
-//! composes a [`Story`]: headline, dek, lede, body, a dated timeline, who said
-//! what, and the list of sources. The default [`ExtractiveWriter`] is offline
-//! and deterministic: every sentence it writes is a source sentence (or a
-//! template around a verbatim quote) and cites where it came from, so the
-//! verify stage can check it.
+//! composes a [`Story`]: headline, dek, lede, body, a dated timeline, the key
+//! items when the sources enumerate them, a section per party with its stance
+//! and quotes, and the list of sources. The default [`ExtractiveWriter`] is
+//! offline and deterministic: every sentence it writes is a source sentence, a
+//! source sentence cut down (the headline), or a template around a verbatim
+//! quote, and it cites where it came from, so the verify stage can check it.
+//! [`LlmWriter`] drafts the prose with a language model instead (see [`llm`]).
 //!
 //! How sentences are chosen:
 //! 1. Candidates are source sentences of reasonable length that read on their
 //!    own (no dangling pronoun at the start, balanced quote marks, not a
-//!    question, not boilerplate).
+//!    question, not boilerplate or a caption, not cut at an abbreviation),
+//!    without their dateline.
 //! 2. Each is scored by centrality (cosine of its stems against the story's
 //!    centroid, where a term weighs by the share of articles that use it), a
-//!    lead bias (news puts the key facts first), and support (how many outlets
-//!    say something similar).
+//!    lead bias (news puts the key facts first), and agreement (how many of
+//!    its phrases other outlets wrote too).
 //! 3. Greedy selection with redundancy removal (maximal marginal relevance):
 //!    a sentence too similar to one already chosen is skipped, and its outlet
 //!    is added to the chosen sentence's citations instead.
+//!
+//! The headline is composed from the most central lead sentence when outlets
+//! titled the story differently (`headline`); parties and their statements
+//! come from the analyze stage's quotes (`parties`); enumerations from
+//! sentences that count their items (`items`).
 
+mod headline;
+mod items;
+pub mod llm;
+mod parties;
 mod select;
+pub mod timeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lede_model::{
-    Analysis, Article, ArticleId, Citation, CitedSentence, DateGranularity, EntityKind, Paragraph,
-    Section, SectionKind, SourceRef, Story, StoryId, MACHINE_NOTE,
+    Analysis, Article, ArticleId, DateGranularity, EntityKind, Paragraph, Section, SectionKind,
+    SourceRef, Story, StoryId, MACHINE_NOTE,
 };
 
+pub use llm::{FallbackReason, LlmConfig, LlmError, LlmWriter};
 pub use select::{Candidate, SentenceBank};
 
 /// Everything the writer needs for one story.
@@ -52,7 +66,9 @@ pub struct WriterConfig {
     pub max_words: usize,
     /// Timeline entries at most.
     pub max_timeline: usize,
-    /// Quotes in the "who said what" section at most.
+    /// Party sections (each party's stance and quotes) at most.
+    pub max_parties: usize,
+    /// Direct quotes over all party sections at most.
     pub max_quotes: usize,
 }
 
@@ -61,6 +77,7 @@ impl Default for WriterConfig {
         WriterConfig {
             max_words: 300,
             max_timeline: 8,
+            max_parties: 4,
             max_quotes: 6,
         }
     }
@@ -132,7 +149,7 @@ impl Writer for ExtractiveWriter {
                 used.insert((c.article, c.sentence));
             }
         }
-        story.headline = headline(&articles, &bank, &story.dek);
+        story.headline = headline::headline(&articles, &bank, input.copies, &story.dek);
 
         let by_article: HashMap<ArticleId, &Analysis> =
             input.analyses.iter().map(|a| (a.article, a)).collect();
@@ -142,9 +159,19 @@ impl Writer for ExtractiveWriter {
         {
             story.sections.push(timeline);
         }
-        if let Some(quotes) = self.quotes(&articles, &by_article) {
-            story.sections.push(quotes);
+        if let Some(items) = items::key_items(&bank, &used) {
+            story.sections.push(items);
         }
+        story.sections.extend(parties::party_sections(
+            &articles,
+            &by_article,
+            &bank,
+            &used,
+            parties::PartyLimits {
+                parties: self.config.max_parties,
+                quotes: self.config.max_quotes,
+            },
+        ));
         story.change_note = change_note(input.previous, &story);
         story
     }
@@ -240,129 +267,6 @@ impl ExtractiveWriter {
                 .collect(),
         })
     }
-
-    /// Who said what: direct quotes with a named speaker, each attributed with
-    /// the speaker's role when a source gives one.
-    fn quotes(
-        &self,
-        articles: &[&Article],
-        analyses: &HashMap<ArticleId, &Analysis>,
-    ) -> Option<Section> {
-        struct Q {
-            speaker: String,
-            role: Option<String>,
-            content: String,
-            stems: Vec<String>,
-            citations: Vec<Citation>,
-        }
-        let mut quotes: Vec<Q> = Vec::new();
-        let mut mentions: HashMap<String, usize> = HashMap::new();
-        for a in articles {
-            let Some(an) = analyses.get(&a.id) else {
-                continue;
-            };
-            for q in &an.quotes {
-                let Some(speaker) = q.speaker.as_deref() else {
-                    continue;
-                };
-                let words = q.content.split_whitespace().count();
-                // Named people only (a capitalised name, not "he" or "officials"),
-                // and quotes long enough to say something.
-                if !q.direct
-                    || !(5..=60).contains(&words)
-                    || !speaker.chars().next().is_some_and(char::is_uppercase)
-                    || speaker.split_whitespace().count() > 5
-                {
-                    continue;
-                }
-                let stems = lede_text::content_stems(&q.content);
-                if quotes
-                    .iter()
-                    .any(|o| select::cosine(&o.stems, &stems) >= 0.6)
-                {
-                    continue;
-                }
-                // Cite every sentence the quote runs through, so the verifier
-                // sees all of it.
-                let mut citations: Vec<Citation> = a
-                    .sentences
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.start < q.content_span.end && q.content_span.start < s.end)
-                    .map(|(i, _)| Citation {
-                        article: a.id,
-                        sentence: i,
-                    })
-                    .collect();
-                if citations.is_empty() {
-                    citations.push(Citation {
-                        article: a.id,
-                        sentence: q.sentence,
-                    });
-                }
-                // The speaker's full name must be in what the quote cites: the
-                // quote's own sentence often has only "he" or a surname.
-                let Some(named) = naming_sentence(a, speaker, q.sentence) else {
-                    continue;
-                };
-                for extra in [Some(named), q.role_sentence].into_iter().flatten() {
-                    if !citations.iter().any(|c| c.sentence == extra) {
-                        citations.push(Citation {
-                            article: a.id,
-                            sentence: extra,
-                        });
-                    }
-                }
-                *mentions.entry(speaker.to_string()).or_default() += 1;
-                quotes.push(Q {
-                    speaker: speaker.to_string(),
-                    role: q.role.clone(),
-                    content: q.content.split_whitespace().collect::<Vec<_>>().join(" "),
-                    stems,
-                    citations,
-                });
-            }
-        }
-        if quotes.is_empty() {
-            return None;
-        }
-        // The most quoted speakers first; within a speaker, source order.
-        let mut order: Vec<String> = Vec::new();
-        for q in &quotes {
-            if !order.contains(&q.speaker) {
-                order.push(q.speaker.clone());
-            }
-        }
-        order.sort_by_key(|s| std::cmp::Reverse(mentions[s]));
-        let mut paragraphs = Vec::new();
-        let mut total = 0;
-        for speaker in order {
-            let mut sentences = Vec::new();
-            for q in quotes.iter().filter(|q| q.speaker == speaker).take(2) {
-                if total >= self.config.max_quotes {
-                    break;
-                }
-                total += 1;
-                let who = attribute(&q.speaker, q.role.as_deref(), sentences.is_empty());
-                let content = q.content.trim_end_matches([',', ' ']);
-                sentences.push(CitedSentence::new(
-                    format!("{who} said: \u{201c}{content}\u{201d}"),
-                    q.citations.clone(),
-                ));
-            }
-            if !sentences.is_empty() {
-                paragraphs.push(Paragraph {
-                    date: None,
-                    sentences,
-                });
-            }
-        }
-        Some(Section {
-            heading: "Who said what".to_string(),
-            kind: SectionKind::Quotes,
-            paragraphs,
-        })
-    }
 }
 
 /// The sentence of `article` that names `speaker` in full: the last one at or
@@ -402,9 +306,12 @@ fn attribute(speaker: &str, role: Option<&str>, first_mention: bool) -> String {
         None => speaker.to_string(),
         Some(r) => {
             let lower = r.to_lowercase();
+            // "the interior secretary", "director of the site": a description
+            // set off by commas; "Interior Secretary" is a title before the name.
             let descriptive = ["the ", "a ", "an ", "his ", "her ", "their "]
                 .iter()
                 .any(|p| lower.starts_with(p))
+                || r.chars().next().is_some_and(char::is_lowercase)
                 || r.split_whitespace().count() > 5;
             if descriptive || speaker.contains(r) {
                 if speaker.contains(r) {
@@ -441,39 +348,6 @@ fn top_entities(analyses: &[Analysis], k: usize) -> Vec<String> {
         .take(k)
         .map(|(n, _)| n.to_string())
         .collect()
-}
-
-/// The headline: the title closest to what the sources jointly say, cleaned of
-/// outlet suffixes. It cites the title's article (the verifier checks headlines
-/// against the cited articles' titles and sentences).
-fn headline(articles: &[&Article], bank: &SentenceBank, dek: &CitedSentence) -> CitedSentence {
-    let mut best: Option<(f32, &Article, String)> = None;
-    for a in articles {
-        let title = clean_title(&a.title, &a.outlet);
-        let words = title.split_whitespace().count();
-        if !(3..=20).contains(&words) {
-            continue;
-        }
-        let mut score = bank.centrality(&lede_text::content_stems(&title));
-        // Prefer titles of articles that are not wire copies and read as headlines.
-        if words > 14 {
-            score *= 0.8;
-        }
-        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-            best = Some((score, a, title));
-        }
-    }
-    match best {
-        Some((_, a, title)) => CitedSentence::new(
-            title,
-            vec![Citation {
-                article: a.id,
-                sentence: 0,
-            }],
-        ),
-        // No usable title: the dek stands in.
-        None => dek.clone(),
-    }
 }
 
 /// Strip " | Outlet", " - Outlet" and the like from a page title.

@@ -2,7 +2,7 @@
 
 use super::*;
 use chrono::TimeZone;
-use lede_model::{Quote, Span, TimeExpr};
+use lede_model::{Citation, Entity, Quote, Span, TimeExpr};
 
 fn article(id: ArticleId, outlet: &str, day: u32, title: &str, sentences: &[&str]) -> Article {
     let mut text = String::new();
@@ -65,8 +65,16 @@ fn fixture() -> (Vec<Article>, Vec<Analysis>) {
             "Click here to subscribe to our newsletter for more updates.",
         ],
     );
+    let person = |name: &str, role: &str, sentence: usize| Entity {
+        name: name.into(),
+        kind: EntityKind::Person,
+        role: Some(role.into()),
+        sentence,
+        span: Span::new(0, 0),
+    };
     let an1 = Analysis {
         article: 1,
+        entities: vec![person("Lena Ortiz", "Mayor", 2)],
         quotes: vec![Quote {
             sentence: 2,
             content: "Nobody will cross that bridge until engineers tell me it is safe.".into(),
@@ -86,10 +94,10 @@ fn fixture() -> (Vec<Article>, Vec<Analysis>) {
             date: NaiveDate::from_ymd_opt(2031, 3, 8).unwrap(),
             granularity: DateGranularity::Day,
         }],
-        ..Default::default()
     };
     let an2 = Analysis {
         article: 2,
+        entities: vec![person("Tomas Reyes", "City engineer", 2)],
         quotes: vec![Quote {
             sentence: 3,
             content:
@@ -111,7 +119,6 @@ fn fixture() -> (Vec<Article>, Vec<Analysis>) {
             date: NaiveDate::from_ymd_opt(2031, 3, 9).unwrap(),
             granularity: DateGranularity::Day,
         }],
-        ..Default::default()
     };
     let an3 = Analysis {
         article: 3,
@@ -177,24 +184,78 @@ fn timeline_is_dated_and_ordered() {
 }
 
 #[test]
-fn quotes_are_verbatim_and_attributed_with_role() {
+fn quotes_go_to_their_party_verbatim_and_attributed_with_role() {
     let (articles, analyses) = fixture();
-    let story = write(&articles, &analyses, &HashMap::new());
-    let quotes = story
-        .sections
-        .iter()
-        .find(|s| s.kind == SectionKind::Quotes)
-        .expect("quotes section");
-    let text: Vec<&str> = quotes
-        .paragraphs
-        .iter()
-        .flat_map(|p| p.sentences.iter().map(|s| s.text.as_str()))
-        .collect();
-    assert!(text.iter().any(|t| t.starts_with("Mayor Lena Ortiz said:")
-        && t.contains("Nobody will cross that bridge until engineers tell me it is safe.")));
-    assert!(text
-        .iter()
-        .any(|t| t.starts_with("City engineer Tomas Reyes said:")));
+    // A short budget leaves the quotes out of the prose, for the sections.
+    let story = ExtractiveWriter::new(WriterConfig {
+        max_words: 40,
+        ..WriterConfig::default()
+    })
+    .write(&StoryInput {
+        id: 7,
+        articles: &articles,
+        analyses: &analyses,
+        copies: &HashMap::new(),
+        previous: None,
+        now: Utc.with_ymd_and_hms(2031, 3, 10, 12, 0, 0).unwrap(),
+    });
+    let section = |heading: &str| {
+        story
+            .sections
+            .iter()
+            .find(|s| s.kind == SectionKind::Stance && s.heading == heading)
+            .unwrap_or_else(|| panic!("no section {heading:?} in {:#?}", story.sections))
+    };
+    let ortiz = &section("What Lena Ortiz said").paragraphs[0].sentences[0];
+    assert_eq!(
+        ortiz.text,
+        "Mayor Lena Ortiz said: \u{201c}Nobody will cross that bridge until engineers tell me it is safe.\u{201d}"
+    );
+    assert_eq!(
+        ortiz.citations,
+        vec![Citation {
+            article: 1,
+            sentence: 2
+        }]
+    );
+    let reyes = &section("What Tomas Reyes said").paragraphs[0].sentences[0];
+    assert!(reyes
+        .text
+        .starts_with("City engineer Tomas Reyes said: \u{201c}We are looking at every weld"));
+    // The quote's sentence has only "Reyes": the naming and role sentence is cited too.
+    assert_eq!(
+        reyes.citations,
+        vec![
+            Citation {
+                article: 2,
+                sentence: 3
+            },
+            Citation {
+                article: 2,
+                sentence: 2
+            }
+        ]
+    );
+}
+
+#[test]
+fn attribution_reads_by_the_kind_of_role() {
+    assert_eq!(
+        attribute("Lena Ortiz", Some("Mayor"), true),
+        "Mayor Lena Ortiz"
+    );
+    assert_eq!(
+        attribute("Tomas Reyes", Some("the city engineer"), true),
+        "Tomas Reyes, the city engineer,"
+    );
+    assert_eq!(
+        attribute("Tomas Reyes", Some("director of the works"), true),
+        "Tomas Reyes, director of the works,"
+    );
+    assert_eq!(
+        attribute("Tomas Reyes", Some("Mayor"), false),
+        "Tomas Reyes"
+    );
 }
 
 #[test]
