@@ -91,6 +91,10 @@ enum Command {
         /// Fetch from these loopback addresses too (tests with a local feed server).
         #[arg(long, hide = true)]
         allow_addr: Vec<SocketAddr>,
+        /// Seconds a lease on a story or the clusterer holds (feeds: twice that);
+        /// a dead worker's work is taken over after it.
+        #[arg(long, default_value_t = 300)]
+        lease: u64,
     },
     /// Write the whole site as static files (HTML, feeds, JSON) to a folder any web server can serve.
     Export {
@@ -301,7 +305,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             idle,
             exit_when_idle,
             allow_addr,
+            lease,
         } => {
+            pipeline::set_lease(std::time::Duration::from_secs(lease));
             if !config.shared_store() {
                 anyhow::bail!(
                     "`lede worker` shares a PostgreSQL database with other workers: \

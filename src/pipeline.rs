@@ -206,9 +206,22 @@ pub fn worker_id() -> String {
 
 /// The clusterer's singleton lease: one process clusters at a time.
 const CLUSTER_LEASE: &str = "cluster";
-/// How long a lease on clustering or on a story holds without renewal; a
-/// dead worker's work is taken over after this.
-pub const LEASE: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long a lease on clustering or on a story holds without renewal, in
+/// seconds; a dead worker's work is taken over after this. `lede worker
+/// --lease` changes it (tests use seconds, to see a takeover).
+static LEASE_SECS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(300);
+
+/// The lease duration in force.
+pub fn lease() -> std::time::Duration {
+    std::time::Duration::from_secs(LEASE_SECS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Set the lease duration (at start-up, before any work).
+pub fn set_lease(d: std::time::Duration) {
+    LEASE_SECS.store(d.as_secs().max(1), std::sync::atomic::Ordering::Relaxed);
+}
+/// Articles assigned per transaction (and per lease renewal).
+const CLUSTER_BATCH: usize = 256;
 /// Stories claimed per round trip.
 const STORY_BATCH: usize = 16;
 
@@ -241,17 +254,17 @@ pub async fn build(
 /// another process holds it). Returns how many were assigned.
 pub async fn cluster_new(store: &Arc<dyn Store>, worker: &str) -> Result<usize> {
     if !store
-        .try_lease(CLUSTER_LEASE, worker, Utc::now(), LEASE)
+        .try_lease(CLUSTER_LEASE, worker, Utc::now(), lease())
         .await?
     {
         return Ok(0);
     }
-    let result = cluster_unassigned(store).await;
+    let result = cluster_unassigned(store, Some(worker)).await;
     store.release_lease(CLUSTER_LEASE, worker).await?;
     result
 }
 
-async fn cluster_unassigned(store: &Arc<dyn Store>) -> Result<usize> {
+async fn cluster_unassigned(store: &Arc<dyn Store>, worker: Option<&str>) -> Result<usize> {
     let new_articles = store.unassigned_articles().await?;
     if new_articles.is_empty() {
         return Ok(0);
@@ -272,16 +285,32 @@ async fn cluster_unassigned(store: &Arc<dyn Store>) -> Result<usize> {
     }
 
     let mut progress = Progress::new("clustering", new_articles.len() as u64);
-    let mut assignments = Vec::with_capacity(new_articles.len());
-    for a in &new_articles {
-        let assignment = clusterer.add(&cluster_doc(a));
-        assignments.push((a.id, assignment.story));
-        progress.inc();
+    let mut assigned = 0;
+    // Batches, each assigned in one transaction; between batches the lease is
+    // renewed, and a clusterer that lost it (it ran past its lease and another
+    // took over) stops instead of assigning twice.
+    for batch in new_articles.chunks(CLUSTER_BATCH) {
+        if let Some(worker) = worker {
+            if !store
+                .try_lease(CLUSTER_LEASE, worker, Utc::now(), lease())
+                .await?
+            {
+                tracing::warn!(%worker, "lost the clusterer's lease; another worker goes on");
+                break;
+            }
+        }
+        let mut assignments = Vec::with_capacity(batch.len());
+        for a in batch {
+            let assignment = clusterer.add(&cluster_doc(a));
+            assignments.push((a.id, assignment.story));
+            progress.inc();
+        }
+        // One transaction: the assignments and the stories' dirty marks.
+        store.assign(&assignments).await?;
+        assigned += assignments.len();
     }
     progress.finish();
-    // One transaction: the assignments and the stories' dirty marks.
-    store.assign(&assignments).await?;
-    Ok(assignments.len())
+    Ok(assigned)
 }
 
 /// Write every dirty story this worker can claim. Returns (stories written,
@@ -296,7 +325,7 @@ pub async fn write_dirty(
     let mut progress = Progress::new("writing", 0);
     loop {
         let claimed = store
-            .claim_dirty_stories(worker, Utc::now(), LEASE, STORY_BATCH)
+            .claim_dirty_stories(worker, Utc::now(), lease(), STORY_BATCH)
             .await?;
         if claimed.is_empty() {
             break;
@@ -393,7 +422,7 @@ pub fn same_content(old: &Story, new: &Story) -> bool {
 pub async fn refresh_related_leased(store: &Arc<dyn Store>, worker: &str) -> Result<()> {
     const RELATED_LEASE: &str = "related";
     if !store
-        .try_lease(RELATED_LEASE, worker, Utc::now(), LEASE)
+        .try_lease(RELATED_LEASE, worker, Utc::now(), lease())
         .await?
     {
         return Ok(());

@@ -48,9 +48,12 @@ pub struct WorkerOptions {
 
 /// Feeds one worker claims per round.
 const FEEDS_PER_ROUND: usize = 64;
-/// How long a feed claim holds: longer than any poll can take (the fetch
-/// timeout bounds each request; robots.txt and article pages add a few).
-const FEED_LEASE: Duration = Duration::from_secs(600);
+/// How long a feed claim holds: twice the story lease, longer than any poll
+/// can take (the fetch timeout bounds each request; robots.txt and article
+/// pages add a few).
+fn feed_lease() -> Duration {
+    pipeline::lease() * 2
+}
 /// How often the site's search index is brought up to date with the store.
 const SEARCH_REFRESH: Duration = Duration::from_secs(30);
 
@@ -201,7 +204,7 @@ pub async fn poll_due_feeds(store: &dyn Store, poller: &Poller, worker: &str) ->
     let mut added = 0;
     loop {
         let due: Vec<Feed> = store
-            .claim_due_feeds(worker, Utc::now(), FEED_LEASE, FEEDS_PER_ROUND)
+            .claim_due_feeds(worker, Utc::now(), feed_lease(), FEEDS_PER_ROUND)
             .await?;
         if due.is_empty() {
             return Ok(added);

@@ -251,7 +251,7 @@ async fn kill_nine_loses_no_acknowledged_article_and_stores_none_twice() {
         .unwrap();
     assert!(dirty.is_empty(), "stories left unwritten: {dirty:?}");
     for (story, members) in store
-        .recent_story_members(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+        .recent_story_members(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
         .await
         .unwrap()
     {
