@@ -96,6 +96,21 @@ pub enum EvalCommand {
         #[arg(long)]
         show_flags: bool,
     },
+    /// Timeline summarization on Timeline17: date F1 and alignment-based ROUGE-1/2
+    /// (many-to-one date alignment, as tilse computes them).
+    Timeline {
+        #[arg(long, default_value = "../shared/data/t17")]
+        data: PathBuf,
+        /// Exit non-zero when alignment ROUGE-1 F1 is below this floor.
+        #[arg(long)]
+        min_rouge1: Option<f64>,
+        /// Exit non-zero when alignment ROUGE-2 F1 is below this floor.
+        #[arg(long)]
+        min_rouge2: Option<f64>,
+        /// Exit non-zero when date F1 is below this floor.
+        #[arg(long)]
+        min_date_f1: Option<f64>,
+    },
     /// Multi-document summaries on Multi-News (`{"id","documents","summary"}` lines): ROUGE-1/2/L F1.
     Summary {
         #[arg(long, default_value = "../shared/data/multinews/validation.jsonl")]
@@ -270,6 +285,18 @@ pub fn run(what: EvalCommand) -> Result<ExitCode> {
                     failed = true;
                 }
             }
+        }
+        EvalCommand::Timeline {
+            data,
+            min_rouge1,
+            min_rouge2,
+            min_date_f1,
+        } => {
+            let r = lede_eval::timeline::evaluate(&data, lede_eval::timeline::Split::All)?;
+            println!("{r}");
+            failed |= below("alignment ROUGE-1", r.rouge1.f1, min_rouge1);
+            failed |= below("alignment ROUGE-2", r.rouge2.f1, min_rouge2);
+            failed |= below("date F1", r.date.f1, min_date_f1);
         }
         EvalCommand::Summary {
             data,
