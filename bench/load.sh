@@ -6,6 +6,7 @@
 #
 #   bench/load.sh                      # release build, 100 connections, 30 s
 #   BUILD=dev DURATION=10s bench/load.sh
+#   PAGE_CACHE_SECS=0 bench/load.sh    # every request rendered from the store
 #
 # Needs wrk and nginx (Debian packages; installed with apt-get when missing
 # and running as root). Only 127.0.0.1 is used; every process started here is
@@ -17,6 +18,8 @@ CONNECTIONS=${CONNECTIONS:-100}
 DURATION=${DURATION:-30s}
 THREADS=${THREADS:-2}
 BUILD=${BUILD:-release}
+# Seconds lede keeps a rendered page (its `page_cache_secs`; 0 renders every request).
+PAGE_CACHE_SECS=${PAGE_CACHE_SECS:-2}
 APP_PORT=${APP_PORT:-18090}
 NGINX_PORT=${NGINX_PORT:-18091}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -54,7 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$BIN" --export "$WORK/site" 2>"$WORK/export.log"
-"$BIN" --addr "127.0.0.1:$APP_PORT" 2>"$WORK/app.log" &
+"$BIN" --addr "127.0.0.1:$APP_PORT" --page-cache-secs "$PAGE_CACHE_SECS" 2>"$WORK/app.log" &
 PIDS+=($!)
 
 cat >"$WORK/nginx.conf" <<CONF
@@ -93,7 +96,7 @@ fi
 run() { # name url
   local out rps p99
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2")
-  if echo "$out" | grep -q "Non-2xx"; then
+  if echo "$out" | grep -q "Non-2xx\|Socket errors"; then
     echo "load.sh: $1 answered errors:" >&2
     echo "$out" >&2
     exit 1
@@ -103,7 +106,7 @@ run() { # name url
   printf '%-28s %12s %10s\n' "$1" "$rps" "$p99"
 }
 
-echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION each; lede build: $BUILD; $(nproc) cores"
+echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION each; lede build: $BUILD, page cache ${PAGE_CACHE_SECS}s; $(nproc) cores"
 printf '%-28s %12s %10s\n' "target" "requests/s" "p99"
 run "lede story page" "http://127.0.0.1:$APP_PORT/stories/3"
 run "lede API story" "http://127.0.0.1:$APP_PORT/api/v1/stories/3"

@@ -23,6 +23,7 @@ struct FileConfig {
     database: Option<String>,
     admin_token: Option<String>,
     base_url: Option<String>,
+    page_cache_secs: Option<u64>,
     llm: Option<lede_write::LlmConfig>,
 }
 
@@ -38,6 +39,9 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// The site's public address, for absolute links in feeds and exports.
     pub base_url: Option<String>,
+    /// How long the site keeps a rendered page in memory before rendering it
+    /// again (0: never kept). Default 2 s.
+    pub page_cache: std::time::Duration,
     /// The optional LLM writer (`[llm]` table); `None`: the extractive writer alone.
     pub llm: Option<lede_write::LlmConfig>,
 }
@@ -69,6 +73,7 @@ impl Config {
                 .or(file.admin_token)
                 .filter(|t| !t.is_empty()),
             base_url: file.base_url,
+            page_cache: std::time::Duration::from_secs(file.page_cache_secs.unwrap_or(2)),
             llm: file.llm,
         })
     }
@@ -91,7 +96,8 @@ impl Config {
 
     /// The web app's state over a store.
     pub fn app_state(&self, store: Arc<dyn Store>) -> lede_publish::AppState {
-        let mut state = lede_publish::AppState::new(store, self.site_title.clone());
+        let mut state = lede_publish::AppState::new(store, self.site_title.clone())
+            .with_page_cache(self.page_cache);
         if let Some(token) = &self.admin_token {
             state = state.with_admin_token(token.clone());
         }

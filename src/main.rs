@@ -75,6 +75,9 @@ enum Command {
         /// interval, adapted to how often it changes).
         #[arg(long, default_value_t = 60)]
         tick: u64,
+        /// Fetch from these loopback addresses too (tests and benchmarks with a local feed server).
+        #[arg(long, hide = true)]
+        allow_addr: Vec<SocketAddr>,
     },
     /// One of many workers sharing a PostgreSQL database (`--database`): polls the
     /// feeds that are due, clusters, writes stories; claims work with leases.
@@ -285,6 +288,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             import,
             no_fetch,
             tick,
+            allow_addr,
         } => {
             let store = config.open_store().await?;
             let _lock = if config.shared_store() {
@@ -297,6 +301,13 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 import,
                 fetch: !no_fetch,
                 tick: std::time::Duration::from_secs(tick.max(1)),
+                poller: lede_fetch::PollerConfig {
+                    fetch: lede_fetch::FetchConfig {
+                        allow_addrs: allow_addr,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
             };
             run::run(&config, store, options).await?;
         }
@@ -342,6 +353,10 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             println!("articles: {}", stats.articles);
             println!("stories:  {}", stats.stories);
             println!("feeds:    {}", stats.feeds);
+            println!(
+                "backlog:  {} articles to cluster, {} stories to write",
+                stats.unclustered, stats.to_write
+            );
             let now = chrono::Utc::now();
             let policy = lede_fetch::SchedulePolicy::default();
             for f in store.feeds().await? {

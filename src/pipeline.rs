@@ -259,12 +259,12 @@ pub async fn cluster_new(store: &Arc<dyn Store>, worker: &str) -> Result<usize> 
     {
         return Ok(0);
     }
-    let result = cluster_unassigned(store, Some(worker)).await;
+    let result = cluster_unassigned(store, worker).await;
     store.release_lease(CLUSTER_LEASE, worker).await?;
     result
 }
 
-async fn cluster_unassigned(store: &Arc<dyn Store>, worker: Option<&str>) -> Result<usize> {
+async fn cluster_unassigned(store: &Arc<dyn Store>, worker: &str) -> Result<usize> {
     let new_articles = store.unassigned_articles().await?;
     if new_articles.is_empty() {
         return Ok(0);
@@ -278,7 +278,15 @@ async fn cluster_unassigned(store: &Arc<dyn Store>, worker: Option<&str>) -> Res
         .unwrap_or_else(Utc::now);
     let since = earliest - Duration::days(RESUME_WINDOW_DAYS);
     let mut clusterer = Clusterer::new(ClusterConfig::default(), store.next_story_id().await?);
-    for (story, members) in store.recent_story_members(since).await? {
+    for (n, (story, members)) in store
+        .recent_story_members(since)
+        .await?
+        .into_iter()
+        .enumerate()
+    {
+        if n % CLUSTER_BATCH == CLUSTER_BATCH - 1 && !still_holds(store, worker).await? {
+            return Ok(0);
+        }
         let articles = store.articles(&members).await?;
         let docs: Vec<ClusterDoc> = articles.iter().map(cluster_doc).collect();
         clusterer.seed_story(story, &docs);
@@ -286,18 +294,13 @@ async fn cluster_unassigned(store: &Arc<dyn Store>, worker: Option<&str>) -> Res
 
     let mut progress = Progress::new("clustering", new_articles.len() as u64);
     let mut assigned = 0;
-    // Batches, each assigned in one transaction; between batches the lease is
-    // renewed, and a clusterer that lost it (it ran past its lease and another
-    // took over) stops instead of assigning twice.
+    // Batches, each assigned in one transaction; before each batch the lease is
+    // renewed, and each batch is committed only while the lease is still held
+    // (checked inside its transaction). A clusterer that lost it (it stalled
+    // past its lease) stops: its story ids may now be another's.
     for batch in new_articles.chunks(CLUSTER_BATCH) {
-        if let Some(worker) = worker {
-            if !store
-                .try_lease(CLUSTER_LEASE, worker, Utc::now(), lease())
-                .await?
-            {
-                tracing::warn!(%worker, "lost the clusterer's lease; another worker goes on");
-                break;
-            }
+        if !still_holds(store, worker).await? {
+            break;
         }
         let mut assignments = Vec::with_capacity(batch.len());
         for a in batch {
@@ -306,11 +309,29 @@ async fn cluster_unassigned(store: &Arc<dyn Store>, worker: Option<&str>) -> Res
             progress.inc();
         }
         // One transaction: the assignments and the stories' dirty marks.
-        store.assign(&assignments).await?;
+        if !store
+            .assign_under_lease(CLUSTER_LEASE, worker, Utc::now(), &assignments)
+            .await?
+        {
+            tracing::warn!(%worker, "lost the clusterer's lease; another worker goes on");
+            break;
+        }
         assigned += assignments.len();
     }
     progress.finish();
     Ok(assigned)
+}
+
+/// Renew the clusterer's lease for `worker`; false, with a warning, when it
+/// was lost.
+async fn still_holds(store: &Arc<dyn Store>, worker: &str) -> Result<bool> {
+    let held = store
+        .renew_lease(CLUSTER_LEASE, worker, Utc::now(), lease())
+        .await?;
+    if !held {
+        tracing::warn!(%worker, "lost the clusterer's lease; another worker goes on");
+    }
+    Ok(held)
 }
 
 /// Write every dirty story this worker can claim. Returns (stories written,

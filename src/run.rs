@@ -32,6 +32,8 @@ pub struct RunOptions {
     pub fetch: bool,
     /// How often to look for feeds that are due (each feed has its own adapted interval).
     pub tick: Duration,
+    /// Settings of the poller (tests and benchmarks allow their loopback feed server here).
+    pub poller: PollerConfig,
 }
 
 /// Options of `lede worker`.
@@ -103,7 +105,7 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, options: RunOptions) ->
     }
     let poller = if options.fetch {
         subscribe_defaults(store.as_ref()).await?;
-        Some(Poller::new(PollerConfig::default()).context("starting the HTTP client")?)
+        Some(Poller::new(options.poller.clone()).context("starting the HTTP client")?)
     } else {
         None
     };

@@ -7,8 +7,9 @@
 //! Without `LEDE_TEST_POSTGRES` the test says so and does nothing: the storage
 //! suite's PostgreSQL half is gated the same way, and CI always sets it.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+#[path = "support/loopback_feeds.rs"]
+mod loopback_feeds;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,76 +17,6 @@ use std::time::{Duration, Instant};
 const LEDE: &str = env!("CARGO_BIN_EXE_lede");
 const FEEDS: usize = 20;
 const PER_FEED: usize = 100;
-
-/// RSS for feed `f`: 100 items with full text (long enough that no page is fetched).
-fn feed_xml(f: usize) -> String {
-    let mut items = String::new();
-    for i in 0..PER_FEED {
-        let story = (f * PER_FEED + i) % 250;
-        let town = [
-            "Eastbrook",
-            "Marrow Bay",
-            "Quillfield",
-            "Osterby",
-            "Pellston",
-        ][story % 5];
-        let body = format!(
-            "<p>The council of {town} voted on measure {story} on Tuesday after a long debate about the harbour.</p>\
-             <p>Councillor Ada Fenwick said {n} households would be affected by measure {story} and that work would start in spring.</p>\
-             <p>This report, number {f}-{i}, was filed by the Loopback Ledger desk, which covers {town} and its neighbours every day.</p>",
-            n = 100 + story
-        );
-        items.push_str(&format!(
-            "<item><title>{town} votes on measure {story}</title>\
-             <link>https://ledger.example/{f}/{i}</link><guid>https://ledger.example/{f}/{i}</guid>\
-             <pubDate>Tue, 0{d} Jun 2031 0{h}:00:00 GMT</pubDate>\
-             <content:encoded><![CDATA[{body}]]></content:encoded></item>",
-            d = 1 + story % 9,
-            h = i % 10,
-        ));
-    }
-    format!(
-        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\
-         <channel><title>Loopback Ledger {f}</title><link>https://ledger.example/</link>{items}</channel></rss>"
-    )
-}
-
-/// A tiny feed server on loopback: `/feed/N.xml`, and 404 for anything else (robots.txt included).
-fn serve_feeds() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(&stream);
-                let mut request = String::new();
-                if reader.read_line(&mut request).is_err() {
-                    return;
-                }
-                let mut line = String::new();
-                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                    line.clear();
-                }
-                let path = request.split_whitespace().nth(1).unwrap_or("/");
-                let feed = path
-                    .strip_prefix("/feed/")
-                    .and_then(|p| p.strip_suffix(".xml"))
-                    .and_then(|n| n.parse::<usize>().ok());
-                let (status, body) = match feed {
-                    Some(f) if f < FEEDS => ("200 OK", feed_xml(f)),
-                    _ => ("404 Not Found", String::new()),
-                };
-                let mut out = &stream;
-                let _ = write!(
-                    out,
-                    "HTTP/1.1 {status}\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            });
-        }
-    });
-    port
-}
 
 fn lede(db: &str, data: &Path) -> Command {
     let mut c = Command::new(LEDE);
@@ -138,21 +69,9 @@ async fn three_workers_one_killed_store_each_article_once_and_write_every_story(
     let db = format!("{base}/{name}");
 
     let dir = tempfile::tempdir().unwrap();
-    let port = serve_feeds();
+    let port = loopback_feeds::serve_feeds(FEEDS, PER_FEED);
     let opml = dir.path().join("subs.opml");
-    let mut outlines = String::new();
-    for f in 0..FEEDS {
-        outlines.push_str(&format!(
-            "<outline type=\"rss\" text=\"f{f}\" xmlUrl=\"http://127.0.0.1:{port}/feed/{f}.xml\"/>"
-        ));
-    }
-    std::fs::write(
-        &opml,
-        format!(
-            "<?xml version=\"1.0\"?><opml version=\"2.0\"><head/><body>{outlines}</body></opml>"
-        ),
-    )
-    .unwrap();
+    std::fs::write(&opml, loopback_feeds::opml(port, FEEDS)).unwrap();
     let status = lede(&db, dir.path())
         .args(["feeds", "import"])
         .arg(&opml)

@@ -44,9 +44,16 @@ async fn main() -> anyhow::Result<()> {
         "fixture: {} stories, {} articles indexed",
         report.stories, report.articles
     );
+    // The same page micro-cache as `lede serve` (config `page_cache_secs`, default 2).
+    let cache_secs: u64 = value("--page-cache-secs")
+        .map(|v| v.parse())
+        .transpose()
+        .context("--page-cache-secs must be a number of seconds")?
+        .unwrap_or(2);
     let state = AppState::new(store, "Eastbrook Desk")
         .with_search(index)
-        .with_admin_token("fixture-token");
+        .with_admin_token("fixture-token")
+        .with_page_cache(std::time::Duration::from_secs(cache_secs));
     if let Some(out) = value("--export") {
         let r = export(&state, std::path::Path::new(&out)).await?;
         eprintln!("exported {} files ({} bytes) to {out}", r.files, r.bytes);

@@ -38,6 +38,7 @@
 
 mod admin;
 mod api;
+mod cache;
 mod chart;
 mod error;
 mod export;
@@ -58,6 +59,7 @@ use lede_search::SearchIndex;
 use lede_store::Store;
 
 pub use admin::{Admin, RewriteOutcome};
+pub use cache::{PageCache, CACHE_HEADER};
 pub use export::{export, ExportReport};
 pub use refresh::{refresh_search, spawn_search_refresher, RefreshReport};
 
@@ -79,6 +81,8 @@ pub struct AppState {
     /// What admin actions that need the pipeline call (rewriting a story);
     /// `None`: those answer 501.
     pub admin: Option<Arc<dyn Admin>>,
+    /// The micro-cache of rendered pages; `None`: every request is rendered.
+    pub page_cache: Option<Arc<PageCache>>,
 }
 
 impl AppState {
@@ -91,7 +95,14 @@ impl AppState {
             search: None,
             admin_token: None,
             admin: None,
+            page_cache: None,
         }
+    }
+
+    /// Keep each rendered page for `ttl` (see [`PageCache`]); a zero `ttl` keeps none.
+    pub fn with_page_cache(mut self, ttl: std::time::Duration) -> Self {
+        self.page_cache = (!ttl.is_zero()).then(|| Arc::new(PageCache::new(ttl, 4096)));
+        self
     }
 
     /// Turn search on with this index.
@@ -166,6 +177,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(style))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::serve_cached,
+        ))
         .with_state(state)
 }
 

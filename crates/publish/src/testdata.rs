@@ -211,6 +211,7 @@ impl Store for FakeStore {
             articles: self.articles.lock().unwrap().len() as u64,
             stories: self.stories.lock().unwrap().len() as u64,
             feeds: self.feeds.lock().unwrap().len() as u64,
+            ..Default::default()
         })
     }
 }

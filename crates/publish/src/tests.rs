@@ -1910,3 +1910,86 @@ async fn unknown_api_paths_answer_json() {
         );
     }
 }
+
+/// The micro-cache: a second read is served from memory, a store change shows
+/// once the entry expires or at once after an admin action, and only
+/// anonymous successful reads are kept.
+#[tokio::test]
+async fn page_cache_serves_reads_and_clears_on_admin_actions() {
+    let store = fixture_store().await;
+    let app = router(
+        state(store.clone())
+            .with_admin_token("s3cret")
+            .with_page_cache(std::time::Duration::from_secs(3600)),
+    );
+    let cache_of = |h: &axum::http::HeaderMap| {
+        h.get(crate::CACHE_HEADER)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let (status, h1, story1) = send(&app, "GET", "/stories/1", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cache_of(&h1).as_deref(), Some("miss"));
+    let (_, h2, story2) = send(&app, "GET", "/stories/1", None, "").await;
+    assert_eq!(cache_of(&h2).as_deref(), Some("hit"));
+    assert_eq!(story1, story2);
+    assert_eq!(h1.get("content-type"), h2.get("content-type"));
+    // Another query string is another page.
+    let (_, h, _) = send(&app, "GET", "/stories/1?x=1", None, "").await;
+    assert_eq!(cache_of(&h).as_deref(), Some("miss"));
+    // Not found is never kept.
+    for _ in 0..2 {
+        let (status, h, _) = send(&app, "GET", "/stories/999", None, "").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(cache_of(&h), None);
+    }
+    // A request with credentials is always rendered.
+    let (_, h, _) = send(&app, "GET", "/stories/1", Some("s3cret"), "").await;
+    assert_eq!(cache_of(&h), None);
+
+    // A change behind the site's back waits for expiry...
+    let (_, _, before) = send(&app, "GET", "/api/v1/feeds", None, "").await;
+    store
+        .add_feed("https://quiet.example/feed", Some("Quiet Gazette"))
+        .await
+        .unwrap();
+    let (_, h, stale) = send(&app, "GET", "/api/v1/feeds", None, "").await;
+    assert_eq!(cache_of(&h).as_deref(), Some("hit"));
+    assert_eq!(stale, before);
+    // ...while an admin action clears the cache at once.
+    let (status, _, _) = send(
+        &app,
+        "POST",
+        "/api/v1/feeds",
+        Some("s3cret"),
+        "{\"url\":\"https://loud.example/feed\"}",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, h, fresh) = send(&app, "GET", "/api/v1/feeds", None, "").await;
+    assert_eq!(cache_of(&h).as_deref(), Some("miss"));
+    assert!(fresh.contains("quiet.example") && fresh.contains("loud.example"));
+    // A refused admin action changes nothing and clears nothing.
+    let (status, _, _) = send(&app, "POST", "/api/v1/feeds", Some("wrong"), "{}").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, h, _) = send(&app, "GET", "/api/v1/feeds", None, "").await;
+    assert_eq!(cache_of(&h).as_deref(), Some("hit"));
+}
+
+#[tokio::test]
+async fn page_cache_entries_expire() {
+    let store = fixture_store().await;
+    let app = router(state(store.clone()).with_page_cache(std::time::Duration::from_millis(20)));
+    let (_, _, before) = send(&app, "GET", "/api/v1/feeds", None, "").await;
+    store
+        .add_feed("https://quiet.example/feed", None)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (_, h, after) = send(&app, "GET", "/api/v1/feeds", None, "").await;
+    assert_eq!(h.get(crate::CACHE_HEADER).unwrap(), "miss");
+    assert_ne!(before, after);
+    // Without a cache nothing says hit or miss.
+    let plain = router(state(store));
+    let (_, h, _) = send(&plain, "GET", "/api/v1/feeds", None, "").await;
+    assert!(h.get(crate::CACHE_HEADER).is_none());
+}

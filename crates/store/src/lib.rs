@@ -139,12 +139,16 @@ pub struct StoryVersionInfo {
     pub change_note: String,
 }
 
-/// Counts for status pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// Counts for status pages, metrics and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct StoreStats {
     pub articles: u64,
     pub stories: u64,
     pub feeds: u64,
+    /// Articles not yet clustered into a story.
+    pub unclustered: u64,
+    /// Stories with assignments no writer has completed yet (dirty).
+    pub to_write: u64,
 }
 
 /// Open the store a database setting names: a `postgres://` or `postgresql://`
@@ -205,7 +209,10 @@ pub trait Store: Send + Sync {
     async fn unassigned_articles(&self) -> Result<Vec<Article>>;
 
     // --- stories ---
-    /// The next unused story id (for the clusterer to hand out).
+    /// The next unused story id (for the clusterer to hand out): one past the
+    /// largest in use. Only the holder of the clusterer's lease hands ids out,
+    /// and its assignments are fenced by that lease
+    /// ([`Store::assign_under_lease`]), so two processes never hand out one id.
     async fn next_story_id(&self) -> Result<StoryId>;
     /// Record article -> story assignments (one transaction), and mark every
     /// story they touch dirty (a new generation to write).
@@ -290,6 +297,42 @@ pub trait Store: Send + Sync {
         let _ = (name, worker, now, ttl);
         Err(StoreError::Unsupported {
             operation: "try_lease",
+        })
+    }
+
+    /// Extend the singleton lease `name` to `now + ttl`, but only while
+    /// `worker` holds it and it is still live at `now`: unlike
+    /// [`Store::try_lease`] it never takes a lease back after it expired, so a
+    /// holder that stalled past its lease learns it lost it even when nobody
+    /// else took it meanwhile.
+    async fn renew_lease(
+        &self,
+        name: &str,
+        worker: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<bool> {
+        let _ = (name, worker, now, ttl);
+        Err(StoreError::Unsupported {
+            operation: "renew_lease",
+        })
+    }
+
+    /// [`Store::assign`] fenced by the singleton lease `name`: stored only if
+    /// `worker` holds that lease and it is live at `now`, checked in the same
+    /// transaction with the lease row locked, so that a clusterer which lost
+    /// its lease can never commit story ids another clusterer hands out.
+    /// Returns whether the assignments were stored.
+    async fn assign_under_lease(
+        &self,
+        name: &str,
+        worker: &str,
+        now: DateTime<Utc>,
+        assignments: &[(ArticleId, StoryId)],
+    ) -> Result<bool> {
+        let _ = (name, worker, now, assignments);
+        Err(StoreError::Unsupported {
+            operation: "assign_under_lease",
         })
     }
 

@@ -352,31 +352,8 @@ impl Store for PostgresStore {
     }
 
     async fn assign(&self, assignments: &[(ArticleId, StoryId)]) -> Result<()> {
-        let (articles, stories): (Vec<i64>, Vec<i64>) = assignments.iter().copied().unzip();
-        let mut touched = stories.clone();
-        // Sorted so that concurrent assigners lock story rows in one order.
-        touched.sort_unstable();
-        touched.dedup();
         let mut tx = self.pool.begin().await.map_err(db("starting assignment"))?;
-        sqlx::query(
-            "UPDATE articles AS a SET story_id = v.story
-             FROM unnest($1::bigint[], $2::bigint[]) AS v(article, story)
-             WHERE a.id = v.article",
-        )
-        .bind(&articles)
-        .bind(&stories)
-        .execute(&mut *tx)
-        .await
-        .map_err(db("assigning articles to stories"))?;
-        sqlx::query(
-            "INSERT INTO story_work (story_id, generation)
-             SELECT s, 1 FROM unnest($1::bigint[]) AS s
-             ON CONFLICT (story_id) DO UPDATE SET generation = story_work.generation + 1",
-        )
-        .bind(&touched)
-        .execute(&mut *tx)
-        .await
-        .map_err(db("marking stories to write"))?;
+        assign_in(&mut tx, assignments).await?;
         tx.commit().await.map_err(db("committing assignments"))
     }
 
@@ -653,7 +630,9 @@ impl Store for PostgresStore {
     async fn stats(&self) -> Result<StoreStats> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories),
-                    (SELECT COUNT(*) FROM feeds)",
+                    (SELECT COUNT(*) FROM feeds),
+                    (SELECT COUNT(*) FROM articles WHERE story_id IS NULL),
+                    (SELECT COUNT(*) FROM story_work WHERE generation > done_generation)",
         )
         .fetch_one(&self.pool)
         .await
@@ -662,6 +641,8 @@ impl Store for PostgresStore {
             articles: row.get::<i64, _>(0) as u64,
             stories: row.get::<i64, _>(1) as u64,
             feeds: row.get::<i64, _>(2) as u64,
+            unclustered: row.get::<i64, _>(3) as u64,
+            to_write: row.get::<i64, _>(4) as u64,
         })
     }
 
@@ -730,6 +711,54 @@ impl Store for PostgresStore {
         .await
         .map_err(db("taking a lease"))?;
         Ok(held.is_some())
+    }
+
+    async fn renew_lease(
+        &self,
+        name: &str,
+        worker: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<bool> {
+        let renewed = sqlx::query(
+            "UPDATE leases SET expires = $1 WHERE name = $2 AND owner = $3 AND expires > $4",
+        )
+        .bind(lease_end(now, ttl))
+        .bind(name)
+        .bind(worker)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db("renewing a lease"))?
+        .rows_affected();
+        Ok(renewed == 1)
+    }
+
+    async fn assign_under_lease(
+        &self,
+        name: &str,
+        worker: &str,
+        now: DateTime<Utc>,
+        assignments: &[(ArticleId, StoryId)],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(db("starting assignment"))?;
+        // FOR UPDATE locks the lease row to the commit: a worker taking the
+        // lease over waits for this transaction, and then sees it expired.
+        let held: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM leases WHERE name = $1 AND owner = $2 AND expires > $3 FOR UPDATE",
+        )
+        .bind(name)
+        .bind(worker)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db("checking a lease"))?;
+        if held.is_none() {
+            return Ok(false);
+        }
+        assign_in(&mut tx, assignments).await?;
+        tx.commit().await.map_err(db("committing assignments"))?;
+        Ok(true)
     }
 
     async fn release_lease(&self, name: &str, worker: &str) -> Result<()> {
@@ -834,6 +863,38 @@ impl Store for PostgresStore {
         .map_err(db("counting live leases"))?;
         Ok(n.max(0) as usize)
     }
+}
+
+/// Assign articles to stories and mark the stories touched dirty, inside `tx`.
+async fn assign_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    assignments: &[(ArticleId, StoryId)],
+) -> Result<()> {
+    let (articles, stories): (Vec<i64>, Vec<i64>) = assignments.iter().copied().unzip();
+    let mut touched = stories.clone();
+    // Sorted so that concurrent assigners lock story rows in one order.
+    touched.sort_unstable();
+    touched.dedup();
+    sqlx::query(
+        "UPDATE articles AS a SET story_id = v.story
+         FROM unnest($1::bigint[], $2::bigint[]) AS v(article, story)
+         WHERE a.id = v.article",
+    )
+    .bind(&articles)
+    .bind(&stories)
+    .execute(&mut **tx)
+    .await
+    .map_err(db("assigning articles to stories"))?;
+    sqlx::query(
+        "INSERT INTO story_work (story_id, generation)
+         SELECT s, 1 FROM unnest($1::bigint[]) AS s
+         ON CONFLICT (story_id) DO UPDATE SET generation = story_work.generation + 1",
+    )
+    .bind(&touched)
+    .execute(&mut **tx)
+    .await
+    .map_err(db("marking stories to write"))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -345,26 +345,7 @@ impl Store for SqliteStore {
 
     async fn assign(&self, assignments: &[(ArticleId, StoryId)]) -> Result<()> {
         let mut tx = self.write().await?;
-        let mut touched = std::collections::BTreeSet::new();
-        for (article, story) in assignments {
-            sqlx::query("UPDATE articles SET story_id = ? WHERE id = ?")
-                .bind(story)
-                .bind(article)
-                .execute(&mut *tx)
-                .await
-                .map_err(db("assigning an article to a story"))?;
-            touched.insert(*story);
-        }
-        for story in touched {
-            sqlx::query(
-                "INSERT INTO story_work (story_id, generation) VALUES (?, 1)
-                 ON CONFLICT(story_id) DO UPDATE SET generation = story_work.generation + 1",
-            )
-            .bind(story)
-            .execute(&mut *tx)
-            .await
-            .map_err(db("marking a story to write"))?;
-        }
+        assign_in(&mut tx, assignments).await?;
         tx.commit().await.map_err(db("committing assignments"))
     }
 
@@ -606,7 +587,9 @@ impl Store for SqliteStore {
     async fn stats(&self) -> Result<StoreStats> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories),
-                    (SELECT COUNT(*) FROM feeds)",
+                    (SELECT COUNT(*) FROM feeds),
+                    (SELECT COUNT(*) FROM articles WHERE story_id IS NULL),
+                    (SELECT COUNT(*) FROM story_work WHERE generation > done_generation)",
         )
         .fetch_one(&self.pool)
         .await
@@ -615,6 +598,8 @@ impl Store for SqliteStore {
             articles: row.get::<i64, _>(0) as u64,
             stories: row.get::<i64, _>(1) as u64,
             feeds: row.get::<i64, _>(2) as u64,
+            unclustered: row.get::<i64, _>(3) as u64,
+            to_write: row.get::<i64, _>(4) as u64,
         })
     }
 
@@ -685,6 +670,56 @@ impl Store for SqliteStore {
         .map_err(db("taking a lease"))?;
         tx.commit().await.map_err(db("committing a lease"))?;
         Ok(held.is_some())
+    }
+
+    async fn renew_lease(
+        &self,
+        name: &str,
+        worker: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let renewed = sqlx::query(
+            "UPDATE leases SET expires = ?1 WHERE name = ?2 AND owner = ?3 AND expires > ?4",
+        )
+        .bind(lease_ts(&lease_end(now, ttl)))
+        .bind(name)
+        .bind(worker)
+        .bind(lease_ts(&now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db("renewing a lease"))?
+        .rows_affected();
+        tx.commit().await.map_err(db("committing a lease"))?;
+        Ok(renewed == 1)
+    }
+
+    async fn assign_under_lease(
+        &self,
+        name: &str,
+        worker: &str,
+        now: DateTime<Utc>,
+        assignments: &[(ArticleId, StoryId)],
+    ) -> Result<bool> {
+        // BEGIN IMMEDIATE holds SQLite's write lock from here to the commit, so
+        // the lease cannot change hands between the check and the assignments.
+        let mut tx = self.write().await?;
+        let held: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM leases WHERE name = ?1 AND owner = ?2 AND expires > ?3",
+        )
+        .bind(name)
+        .bind(worker)
+        .bind(lease_ts(&now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db("checking a lease"))?;
+        if held.is_none() {
+            return Ok(false);
+        }
+        assign_in(&mut tx, assignments).await?;
+        tx.commit().await.map_err(db("committing assignments"))?;
+        Ok(true)
     }
 
     async fn release_lease(&self, name: &str, worker: &str) -> Result<()> {
@@ -786,4 +821,32 @@ impl Store for SqliteStore {
         .map_err(db("counting live leases"))?;
         Ok(n.max(0) as usize)
     }
+}
+
+/// Assign articles to stories and mark the stories touched dirty, inside `tx`.
+async fn assign_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    assignments: &[(ArticleId, StoryId)],
+) -> Result<()> {
+    let mut touched = std::collections::BTreeSet::new();
+    for (article, story) in assignments {
+        sqlx::query("UPDATE articles SET story_id = ? WHERE id = ?")
+            .bind(story)
+            .bind(article)
+            .execute(&mut **tx)
+            .await
+            .map_err(db("assigning an article to a story"))?;
+        touched.insert(*story);
+    }
+    for story in touched {
+        sqlx::query(
+            "INSERT INTO story_work (story_id, generation) VALUES (?, 1)
+             ON CONFLICT(story_id) DO UPDATE SET generation = story_work.generation + 1",
+        )
+        .bind(story)
+        .execute(&mut **tx)
+        .await
+        .map_err(db("marking a story to write"))?;
+    }
+    Ok(())
 }

@@ -623,6 +623,79 @@ async fn singleton_lease(db: Arc<TestDb>) {
     assert_eq!(held, 1);
 }
 
+/// A stalled lease holder is fenced: once its lease has ended it can neither
+/// renew it (even when nobody took it meanwhile) nor commit assignments.
+async fn assignments_are_fenced_by_the_lease(db: Arc<TestDb>) {
+    let store = db.open().await;
+    let a = store
+        .insert_article(&article("https://h.example/fence/a", "Fence one.", 3))
+        .await
+        .unwrap()
+        .id();
+    let b = store
+        .insert_article(&article("https://h.example/fence/b", "Fence two.", 3))
+        .await
+        .unwrap()
+        .id();
+    let s = store.next_story_id().await.unwrap();
+    // Not held: nothing is stored.
+    assert!(!store
+        .assign_under_lease("cluster", "a", t0(), &[(a, s)])
+        .await
+        .unwrap());
+    assert_eq!(store.story_of_article(a).await.unwrap(), None);
+    assert!(!store
+        .renew_lease("cluster", "a", t0(), MINUTE)
+        .await
+        .unwrap());
+
+    assert!(store.try_lease("cluster", "a", t0(), MINUTE).await.unwrap());
+    assert!(store
+        .assign_under_lease("cluster", "a", at(30), &[(a, s)])
+        .await
+        .unwrap());
+    assert_eq!(store.story_of_article(a).await.unwrap(), Some(s));
+    // Renewed while live: now until 100 s.
+    assert!(store
+        .renew_lease("cluster", "a", at(40), MINUTE)
+        .await
+        .unwrap());
+    assert!(!store
+        .renew_lease("cluster", "b", at(40), MINUTE)
+        .await
+        .unwrap());
+    assert!(store
+        .assign_under_lease("cluster", "a", at(90), &[])
+        .await
+        .unwrap());
+    // a stalls past 100 s: the lease is over even though nobody took it.
+    assert!(!store
+        .renew_lease("cluster", "a", at(101), MINUTE)
+        .await
+        .unwrap());
+    assert!(!store
+        .assign_under_lease("cluster", "a", at(101), &[(b, s + 1)])
+        .await
+        .unwrap());
+    assert_eq!(store.story_of_article(b).await.unwrap(), None);
+    // b takes it over and hands out the next id; a's commit is refused.
+    assert!(store
+        .try_lease("cluster", "b", at(102), MINUTE)
+        .await
+        .unwrap());
+    assert_eq!(store.next_story_id().await.unwrap(), s + 1);
+    assert!(!store
+        .assign_under_lease("cluster", "a", at(103), &[(b, s + 1)])
+        .await
+        .unwrap());
+    assert!(store
+        .assign_under_lease("cluster", "b", at(103), &[(b, s + 1)])
+        .await
+        .unwrap());
+    assert_eq!(store.story_of_article(b).await.unwrap(), Some(s + 1));
+    assert_eq!(store.next_story_id().await.unwrap(), s + 2);
+}
+
 /// Stories become dirty with each assignment; a writer's completion clears
 /// only the generation it wrote.
 async fn dirty_story_generations(db: Arc<TestDb>) {
@@ -637,8 +710,11 @@ async fn dirty_story_generations(db: Arc<TestDb>) {
         ids.push(store.insert_article(&a).await.unwrap().id());
     }
     let s = store.next_story_id().await.unwrap();
+    let backlog = |st: lede_store::StoreStats| (st.unclustered, st.to_write);
+    assert_eq!(backlog(store.stats().await.unwrap()), (6, 0));
     // One assignment touching a story twice is one generation.
     store.assign(&[(ids[0], s), (ids[1], s)]).await.unwrap();
+    assert_eq!(backlog(store.stats().await.unwrap()), (4, 1));
     let claimed = store
         .claim_dirty_stories("w1", t0(), MINUTE, 10)
         .await
@@ -678,7 +754,9 @@ async fn dirty_story_generations(db: Arc<TestDb>) {
         .await
         .unwrap()
         .is_empty());
+    assert_eq!(backlog(store.stats().await.unwrap()), (3, 1));
     store.complete_story(s, g2).await.unwrap();
+    assert_eq!(backlog(store.stats().await.unwrap()), (3, 0));
     assert_eq!(store.live_leases(t0()).await.unwrap(), 0);
     assert!(store
         .claim_dirty_stories("w3", at(3600), MINUTE, 10)
@@ -860,6 +938,7 @@ suite!(
     concurrent_feed_claims_never_overlap,
     expired_feed_lease_is_taken_over,
     singleton_lease,
+    assignments_are_fenced_by_the_lease,
     dirty_story_generations,
     concurrent_story_claims_never_overlap,
     all_leases_are_released_for_a_sole_writer,
