@@ -111,6 +111,17 @@ pub enum EvalCommand {
         #[arg(long)]
         min_date_f1: Option<f64>,
     },
+    /// Topic filing (front-page sections) on Timeline17, whose themes belong in known sections.
+    Topics {
+        #[arg(long, default_value = "../shared/data/t17")]
+        data: PathBuf,
+        /// Exit non-zero when the precision of filed articles is below this floor.
+        #[arg(long)]
+        min_precision: Option<f64>,
+        /// Exit non-zero when the share of folders filed right as stories is below this floor.
+        #[arg(long)]
+        min_story_accuracy: Option<f64>,
+    },
     /// Multi-document summaries on Multi-News (`{"id","documents","summary"}` lines): ROUGE-1/2/L F1.
     Summary {
         #[arg(long, default_value = "../shared/data/multinews/validation.jsonl")]
@@ -297,6 +308,20 @@ pub fn run(what: EvalCommand) -> Result<ExitCode> {
             failed |= below("alignment ROUGE-1", r.rouge1.f1, min_rouge1);
             failed |= below("alignment ROUGE-2", r.rouge2.f1, min_rouge2);
             failed |= below("date F1", r.date.f1, min_date_f1);
+        }
+        EvalCommand::Topics {
+            data,
+            min_precision,
+            min_story_accuracy,
+        } => {
+            let r = lede_eval::topics::evaluate(&data)?;
+            print!("{r}");
+            failed |= below("topic precision", r.precision(), min_precision);
+            failed |= below(
+                "stories filed right",
+                r.story_accuracy(),
+                min_story_accuracy,
+            );
         }
         EvalCommand::Summary {
             data,

@@ -403,14 +403,21 @@ pub fn draft_story(
     let analyzer = crate::analyze::analyzer();
     let analyses: Vec<_> = articles.iter().map(|a| analyzer.analyze(a)).collect();
     let copies = wire_copies(articles);
-    writer.write(&StoryInput {
+    let mut story = writer.write(&StoryInput {
         id,
         articles,
         analyses: &analyses,
         copies: &copies,
         previous,
         now: Utc::now(),
-    })
+    });
+    story.topic = lede_analyze::topic::story_topic(
+        articles
+            .iter()
+            .map(|a| (a.url.as_str(), a.title.as_str(), a.text.as_str())),
+    )
+    .map(|t| t.slug().to_string());
+    story
 }
 
 /// Wire copies among a story's articles (oldest first): article -> the earlier

@@ -113,6 +113,13 @@ async fn three_workers_one_killed_store_each_article_once_and_write_every_story(
         store.unassigned_articles().await.unwrap().is_empty(),
         "all clustered"
     );
+    // Rounds of several workers cluster as one pass would: each of the
+    // server's distinct events is one story, neither split nor merged.
+    assert_eq!(
+        stats.stories as usize,
+        FEEDS * PER_FEED / 8,
+        "one story per event"
+    );
     let now = chrono::Utc::now();
     assert_eq!(
         store.live_leases(now).await.unwrap(),

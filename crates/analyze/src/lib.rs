@@ -12,7 +12,9 @@
 //!   on capitalised word sequences, titles, suffixes and a small gazetteer;
 //! - [`find_dates`]: time expressions ("on Sunday", "yesterday", "May 3, 2010",
 //!   "last month", "in 2022") resolved to calendar dates against the article's
-//!   publication date.
+//!   publication date;
+//! - [`topic::story_topic`]: the front-page section a story belongs in, from
+//!   its articles' URL sections and words.
 //!
 //! Entities can also come from a tagger the project trains itself
 //! ([`EntityModel`], `lede train entities`): an [`Analyzer`] built with a model
@@ -30,7 +32,9 @@ mod lexicon;
 mod ner;
 mod quotes;
 mod timex;
+pub mod topic;
 pub use timex::{find_timexes, Timex, TimexKind};
+pub use topic::Topic;
 
 pub use ner::{
     entity_spans, normalize, read_conll, tokenize, EntityModel, ModelError, TaggedDocument,

@@ -254,6 +254,24 @@ mod tests {
         assert!(y.story > 77, "new ids start after seeded ones: {y:?}");
     }
 
+    /// A restart seeds stories of many days; articles polled late that belong
+    /// to an early one still join it (seeds do not retire stories).
+    #[test]
+    fn late_articles_join_early_seeded_stories() {
+        let mut c = warmed();
+        let early = t0() + Duration::days(30);
+        c.seed_story(
+            40,
+            &[
+                doc(1, BRIDGE_A, early),
+                doc(2, BRIDGE_B, early + Duration::hours(2)),
+            ],
+        );
+        c.seed_story(41, &[doc(3, ELECTION_A, early + Duration::days(9))]);
+        let x = c.add(&doc(4, BRIDGE_C, early + Duration::hours(5)));
+        assert_eq!((x.story, x.new_story), (40, false));
+    }
+
     #[test]
     fn new_story_ids_count_up_from_next() {
         let mut c = Clusterer::new(ClusterConfig::default(), 500);

@@ -246,7 +246,12 @@ impl Clusterer {
     /// already active adds the docs to it; `next_story_id` is moved past `story`.
     pub fn seed_story(&mut self, story: StoryId, docs: &[ClusterDoc]) {
         for doc in docs {
-            let p = self.prepare(doc);
+            // Seeds neither move the clock nor retire stories: the stream that
+            // follows may start earlier than the newest seed (articles polled
+            // late), and its articles must still find the stories of their
+            // own days; the stream's own clock retires stories as it goes.
+            let time = doc.published.map(|p| p.timestamp());
+            let p = self.vectorise(doc, time);
             self.commit(p, story);
         }
     }
@@ -288,6 +293,11 @@ impl Clusterer {
     pub fn prepare(&mut self, doc: &ClusterDoc) -> PreparedDoc {
         let time = self.doc_time(doc);
         self.sweep();
+        self.vectorise(doc, time)
+    }
+
+    /// Vectorise an article at `time`, counting it into the document frequencies.
+    fn vectorise(&mut self, doc: &ClusterDoc, time: Option<i64>) -> PreparedDoc {
         let spec = ViewSpec {
             lead_words: self.config.lead_words,
         };

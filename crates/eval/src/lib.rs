@@ -20,6 +20,7 @@ pub mod quotes;
 pub mod summary;
 pub mod timeline;
 pub mod timex;
+pub mod topics;
 pub mod verifier;
 
 /// A small deterministic shuffle (xorshift64*), so evaluation orders are

@@ -321,6 +321,9 @@ pub struct Story {
     /// The story's most mentioned named entities (people, organisations, places).
     #[serde(default)]
     pub entities: Vec<String>,
+    /// The front-page section (a topic slug such as `business`), if one fits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
     /// Earliest and latest publication time of the member articles.
     pub first_published: Option<DateTime<Utc>>,
     pub last_published: Option<DateTime<Utc>>,
@@ -370,6 +373,71 @@ impl Story {
     }
 }
 
+/// A front-page section. Stories carry it as its slug ([`Story::topic`]);
+/// `lede-analyze` decides which one a story belongs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Topic {
+    World,
+    Politics,
+    Business,
+    Technology,
+    Science,
+    Health,
+    Environment,
+    Sport,
+    Culture,
+}
+
+impl Topic {
+    /// Every topic, in the order the front page shows them.
+    pub const ALL: [Topic; 9] = [
+        Topic::World,
+        Topic::Politics,
+        Topic::Business,
+        Topic::Technology,
+        Topic::Science,
+        Topic::Health,
+        Topic::Environment,
+        Topic::Sport,
+        Topic::Culture,
+    ];
+
+    /// The URL slug (`/topics/{slug}`), also the stored form.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Topic::World => "world",
+            Topic::Politics => "politics",
+            Topic::Business => "business",
+            Topic::Technology => "technology",
+            Topic::Science => "science",
+            Topic::Health => "health",
+            Topic::Environment => "environment",
+            Topic::Sport => "sport",
+            Topic::Culture => "culture",
+        }
+    }
+
+    /// The heading shown to readers.
+    pub fn label(self) -> &'static str {
+        match self {
+            Topic::World => "World",
+            Topic::Politics => "Politics",
+            Topic::Business => "Business",
+            Topic::Technology => "Technology",
+            Topic::Science => "Science",
+            Topic::Health => "Health",
+            Topic::Environment => "Environment",
+            Topic::Sport => "Sport",
+            Topic::Culture => "Culture",
+        }
+    }
+
+    /// The topic a slug names.
+    pub fn from_slug(slug: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+}
+
 /// A short view of a story for lists (front page, API index).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StorySummary {
@@ -386,6 +454,9 @@ pub struct StorySummary {
     pub article_count: usize,
     /// Distinct outlet names.
     pub outlets: Vec<String>,
+    /// The front-page section (a topic slug), if one fits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
 }
 
 impl From<&Story> for StorySummary {
@@ -407,6 +478,7 @@ impl From<&Story> for StorySummary {
             sources: s.independent_sources,
             article_count: s.articles.len(),
             outlets,
+            topic: s.topic.clone(),
         }
     }
 }

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use lede_model::{Article, ArticleId, Feed, Story, StoryId};
+use lede_model::{Article, ArticleId, Feed, Story, StoryId, Topic};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -45,6 +45,8 @@ pub(crate) struct StoryItem {
     pub html_url: String,
     /// The story as JSON.
     pub api_url: String,
+    /// The section the story is filed under (a topic slug), `null` when none fits.
+    pub topic: Option<String>,
 }
 
 /// `GET /api/v1/stories`
@@ -60,15 +62,26 @@ pub(crate) struct StoryList {
 /// A page of the story list (newest first), shared with the static export.
 pub(crate) async fn story_list(
     state: &AppState,
+    topic: Option<Topic>,
     min_sources: usize,
     limit: usize,
     offset: usize,
 ) -> Result<StoryList, ApiError> {
-    let mut summaries = state
-        .store
-        .stories(min_sources, limit.saturating_add(1), offset)
-        .await
-        .map_err(ApiError::internal)?;
+    let mut summaries = match topic {
+        Some(t) => {
+            state
+                .store
+                .topic_stories(t.slug(), min_sources, limit.saturating_add(1), offset)
+                .await
+        }
+        None => {
+            state
+                .store
+                .stories(min_sources, limit.saturating_add(1), offset)
+                .await
+        }
+    }
+    .map_err(ApiError::internal)?;
     let more = summaries.len() > limit;
     summaries.truncate(limit);
     let mut items = Vec::with_capacity(summaries.len());
@@ -92,6 +105,7 @@ pub(crate) async fn story_list(
             articles,
             outlets: s.outlets,
             version: s.version,
+            topic: s.topic,
         });
     }
     let next_offset = more.then_some(offset + items.len());
@@ -100,6 +114,9 @@ pub(crate) async fn story_list(
         let mut pairs = vec![("limit", limit.as_str()), ("offset", o.as_str())];
         if min_sources > 0 {
             pairs.push(("min_sources", min.as_str()));
+        }
+        if let Some(t) = topic {
+            pairs.push(("topic", t.slug()));
         }
         href("/api/v1/stories", &pairs)
     });
@@ -122,7 +139,18 @@ pub(crate) async fn stories(
         .clamp(1, MAX_LIMIT);
     let offset = params.number("offset").unwrap_or(0).min(MAX_OFFSET);
     let min_sources = params.number("min_sources").unwrap_or(0).min(1_000);
-    Ok(Json(story_list(&state, min_sources, limit, offset).await?))
+    let topic = match params.get("topic") {
+        None => None,
+        Some(slug) => Some(Topic::from_slug(slug).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "unknown topic {slug:?}: one of {}",
+                Topic::ALL.map(|t| t.slug()).join(", ")
+            ))
+        })?),
+    };
+    Ok(Json(
+        story_list(&state, topic, min_sources, limit, offset).await?,
+    ))
 }
 
 /// A citation resolved to its source sentence.

@@ -16,6 +16,7 @@
 //! | `/api/v1/stories/{id}/articles` | `api/v1/stories/{id}/articles.json` |
 //! | `/api/v1/articles/{id}` | `api/v1/articles/{id}.json` |
 //! | `/api/v1/feeds`, `/api/v1/openapi.json` | `api/v1/feeds.json`, `api/v1/openapi.json` |
+//! | `/topics/{slug}.atom`, `.json` | `topics/{slug}.atom`, `topics/{slug}.json` |
 //!
 //! The export is written to a sibling folder first and moved into place at the
 //! end, so a server never serves a half-written site, and files of stories
@@ -27,9 +28,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use lede_model::ArticleId;
+use lede_model::{ArticleId, Topic};
 use tower::ServiceExt;
 
+use crate::pages::Listing;
 use crate::{router, AppState};
 
 /// What an export wrote.
@@ -104,10 +106,10 @@ impl Writer {
     }
 
     /// Every page of a paged list, following `rel="next"` links.
-    async fn list(&mut self, all: bool) -> anyhow::Result<()> {
+    async fn list(&mut self, listing: crate::pages::Listing) -> anyhow::Result<()> {
         let mut page = 1;
         loop {
-            let path = crate::pages::list_href(all, page);
+            let path = crate::pages::list_href(listing, page);
             let body = self.page(&path).await?;
             self.report.list_pages += 1;
             let has_next = String::from_utf8_lossy(&body).contains("rel=\"next\"");
@@ -160,6 +162,7 @@ pub async fn export(state: &AppState, out: &Path) -> anyhow::Result<ExportReport
     static_state.search = None;
     static_state.admin = None;
     static_state.admin_token = None;
+    static_state.page_cache = None;
     static_state.base_url = Some(base);
     let mut w = Writer {
         root: partial.clone(),
@@ -168,8 +171,22 @@ pub async fn export(state: &AppState, out: &Path) -> anyhow::Result<ExportReport
         report: ExportReport::default(),
     };
 
-    w.list(false).await?;
-    w.list(true).await?;
+    w.list(Listing::Front).await?;
+    w.list(Listing::All).await?;
+    for topic in Topic::ALL {
+        w.list(Listing::Topic(topic)).await?;
+        let slug = topic.slug();
+        w.copy(
+            &format!("/topics/{slug}.atom"),
+            &format!("topics/{slug}.atom"),
+        )
+        .await?;
+        w.copy(
+            &format!("/topics/{slug}.json"),
+            &format!("topics/{slug}.json"),
+        )
+        .await?;
+    }
     w.page("/search").await?;
     w.copy("/feed.atom", "feed.atom").await?;
     w.copy("/feed.json", "feed.json").await?;
@@ -190,7 +207,7 @@ pub async fn export(state: &AppState, out: &Path) -> anyhow::Result<ExportReport
     let missing = axum::body::to_bytes(missing.into_body(), 1 << 20).await?;
     w.write("404.html", &missing)?;
 
-    let list = crate::api::story_list(state, 0, usize::MAX / 4, 0)
+    let list = crate::api::story_list(state, None, 0, usize::MAX / 4, 0)
         .await
         .map_err(|e| anyhow::anyhow!("listing stories: {}", e.message))?;
     w.write("api/v1/stories.json", &serde_json::to_vec_pretty(&list)?)?;

@@ -12,7 +12,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use lede_model::Story;
+use lede_model::{Story, Topic};
 use lede_search::{Kind, SearchQuery, Sort};
 use serde::Serialize;
 
@@ -316,7 +316,9 @@ async fn search_stories(state: &AppState, params: &Params) -> anyhow::Result<Opt
     Ok(Some(stories))
 }
 
-enum Format {
+/// A feed's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
     Atom,
     Json,
 }
@@ -363,6 +365,45 @@ async fn front(state: AppState, headers: HeaderMap, format: Format) -> Response 
         self_url: format!("{base}/feed.{ext}"),
     };
     respond(&state, format, &base, meta, &stories)
+}
+
+/// `GET /topics/{slug}.atom` and `.json`: a topic's newest stories (any
+/// number of sources).
+pub(crate) async fn topic_feed(
+    state: AppState,
+    headers: HeaderMap,
+    topic: Topic,
+    format: Format,
+) -> Response {
+    let base = base_url(&state, &headers);
+    let stories = match topic_stories(&state, topic).await {
+        Ok(s) => s,
+        Err(e) => return failed(e),
+    };
+    let ext = match format {
+        Format::Atom => "atom",
+        Format::Json => "json",
+    };
+    let meta = FeedMeta {
+        title: format!("{} · {}", state.site_title, topic.label()),
+        home: format!("{base}/topics/{}", topic.slug()),
+        self_url: format!("{base}/topics/{}.{ext}", topic.slug()),
+    };
+    respond(&state, format, &base, meta, &stories)
+}
+
+async fn topic_stories(state: &AppState, topic: Topic) -> anyhow::Result<Vec<Story>> {
+    let summaries = state
+        .store
+        .topic_stories(topic.slug(), 0, FEED_LEN, 0)
+        .await?;
+    let mut stories = Vec::with_capacity(summaries.len());
+    for s in &summaries {
+        if let Some(story) = state.store.story(s.id).await? {
+            stories.push(story);
+        }
+    }
+    Ok(stories)
 }
 
 /// `GET /feed.atom`: the latest front-page stories.

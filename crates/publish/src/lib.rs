@@ -4,8 +4,10 @@
 //!
 //! | route | what |
 //! | --- | --- |
-//! | `GET /` (`/page/{n}`) | top stories: two or more independent sources, ranked by sources and freshness |
+//! | `GET /` (`/page/{n}`) | top stories: two or more independent sources, ranked by sources and freshness; then a section per topic |
 //! | `GET /stories` (`/stories/page/{n}`) | every story, newest first, single-source ones included |
+//! | `GET /topics/{slug}` (`/topics/{slug}/page/{n}`) | one section's stories (world, politics, business, technology, science, health, environment, sport, culture) |
+//! | `GET /topics/{slug}.atom`, `.json` | the section's Atom and JSON feeds |
 //! | `GET /stories/{id}` | one story: citation marks, sources panel, coverage chart, timeline, related stories, footnotes |
 //! | `GET /stories/{id}/history` | the story's version history |
 //! | `GET /stories/{id}/versions/{v}` | an old version, clearly marked |
@@ -149,6 +151,8 @@ pub fn router(state: AppState) -> Router {
             "/stories/{id}/versions/{version}",
             get(pages::story_version),
         )
+        .route("/topics/{name}", get(pages::topic))
+        .route("/topics/{slug}/page/{n}", get(pages::topic_page_n))
         .route("/articles/{id}", get(pages::article))
         .route("/search", get(search::page))
         .route("/search.atom", get(feed::search_atom))

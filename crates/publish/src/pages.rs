@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
-use lede_model::{Article, ArticleId, Story, StoryId, StorySummary};
+use lede_model::{Article, ArticleId, Story, StoryId, StorySummary, Topic};
 
 use crate::error::{ApiError, PageError};
 use crate::rank;
@@ -46,23 +46,50 @@ fn parse_id(state: &AppState, raw: &str, what: &str) -> Result<i64, PageError> {
 struct ListPage<'a> {
     site_title: &'a str,
     heading: &'a str,
-    intro: &'a str,
-    empty: &'a str,
+    intro: String,
+    empty: String,
     stories: Vec<SummaryView>,
     /// 1-based.
     page: usize,
     prev: Option<String>,
     next: Option<String>,
     show_all_link: bool,
+    /// The front page's sections, one per topic with stories (page 1 only).
+    sections: Vec<TopicSection>,
+    /// A topic page's own feeds (`/topics/{slug}.atom`, `.json`).
+    topic_feed: Option<&'static str>,
 }
 
-/// The path of page `page` (1-based) of the front page or the all-stories list.
-pub(crate) fn list_href(all: bool, page: usize) -> String {
-    match (all, page) {
-        (false, 0 | 1) => "/".to_string(),
-        (true, 0 | 1) => "/stories".to_string(),
-        (false, p) => format!("/page/{p}"),
-        (true, p) => format!("/stories/page/{p}"),
+/// A front-page section: a topic's newest stories.
+struct TopicSection {
+    slug: &'static str,
+    label: &'static str,
+    stories: Vec<SummaryView>,
+}
+
+/// Stories per topic section on the front page.
+const SECTION_SIZE: usize = 4;
+
+/// Which list a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Listing {
+    /// The front page: ranked stories with two or more independent sources.
+    Front,
+    /// Every story, newest first.
+    All,
+    /// One topic's stories, newest first.
+    Topic(Topic),
+}
+
+/// The path of page `page` (1-based) of a list.
+pub(crate) fn list_href(listing: Listing, page: usize) -> String {
+    match (listing, page) {
+        (Listing::Front, 0 | 1) => "/".to_string(),
+        (Listing::All, 0 | 1) => "/stories".to_string(),
+        (Listing::Topic(t), 0 | 1) => format!("/topics/{}", t.slug()),
+        (Listing::Front, p) => format!("/page/{p}"),
+        (Listing::All, p) => format!("/stories/page/{p}"),
+        (Listing::Topic(t), p) => format!("/topics/{}/page/{p}", t.slug()),
     }
 }
 
@@ -88,42 +115,142 @@ async fn front_page_stories(
     }
 }
 
-async fn list(state: &AppState, page: usize, all: bool) -> PageResult {
-    let page = page.clamp(1, MAX_PAGE);
-    let (summaries, has_next) = if all {
-        let mut list = state
+/// The front page's topic sections: each topic's newest stories, those
+/// already among the top stories left out.
+async fn topic_sections(
+    state: &AppState,
+    shown: &[StorySummary],
+) -> Result<Vec<TopicSection>, lede_store::StoreError> {
+    let mut sections = Vec::new();
+    for topic in Topic::ALL {
+        let list = state
             .store
-            .stories(0, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-            .await
-            .map_err(|e| PageError::internal(&state.site_title, e))?;
+            .topic_stories(topic.slug(), 1, SECTION_SIZE + shown.len(), 0)
+            .await?;
+        let stories: Vec<SummaryView> = list
+            .iter()
+            .filter(|s| !shown.iter().any(|t| t.id == s.id))
+            .take(SECTION_SIZE)
+            .map(SummaryView::from)
+            .collect();
+        if !stories.is_empty() {
+            sections.push(TopicSection {
+                slug: topic.slug(),
+                label: topic.label(),
+                stories,
+            });
+        }
+    }
+    Ok(sections)
+}
+
+async fn list(state: &AppState, page: usize, listing: Listing) -> PageResult {
+    let page = page.clamp(1, MAX_PAGE);
+    let internal = |e| PageError::internal(&state.site_title, e);
+    let offset = (page - 1) * PAGE_SIZE;
+    let paged = |mut list: Vec<StorySummary>| {
         let has_next = list.len() > PAGE_SIZE;
         list.truncate(PAGE_SIZE);
         (list, has_next)
+    };
+    let (summaries, has_next) = match listing {
+        Listing::All => paged(
+            state
+                .store
+                .stories(0, PAGE_SIZE + 1, offset)
+                .await
+                .map_err(internal)?,
+        ),
+        Listing::Topic(t) => paged(
+            state
+                .store
+                .topic_stories(t.slug(), 0, PAGE_SIZE + 1, offset)
+                .await
+                .map_err(internal)?,
+        ),
+        Listing::Front => front_page_stories(state, page).await.map_err(internal)?,
+    };
+    let sections = if listing == Listing::Front && page == 1 {
+        topic_sections(state, &summaries).await.map_err(internal)?
     } else {
-        front_page_stories(state, page)
-            .await
-            .map_err(|e| PageError::internal(&state.site_title, e))?
+        Vec::new()
+    };
+    let (heading, intro, empty) = match listing {
+        Listing::Front => (
+            "Top stories",
+            "Events reported by two or more independent outlets, the most widely reported and most recent first.".to_string(),
+            "No story has two or more independent sources yet.".to_string(),
+        ),
+        Listing::All => (
+            "All stories",
+            "Every story, newest first, including those reported by a single outlet so far.".to_string(),
+            "No stories have been written yet.".to_string(),
+        ),
+        Listing::Topic(t) => (
+            t.label(),
+            format!("Stories filed under {}, newest first.", t.label()),
+            format!("No stories have been filed under {} yet.", t.label()),
+        ),
     };
     let view = ListPage {
         site_title: &state.site_title,
-        heading: if all { "All stories" } else { "Top stories" },
-        intro: if all {
-            "Every story, newest first, including those reported by a single outlet so far."
-        } else {
-            "Events reported by two or more independent outlets, the most widely reported and most recent first."
-        },
-        empty: if all {
-            "No stories have been written yet."
-        } else {
-            "No story has two or more independent sources yet."
-        },
+        heading,
+        intro,
+        empty,
         stories: summaries.iter().map(SummaryView::from).collect(),
         page,
-        prev: (page > 1).then(|| list_href(all, page - 1)),
-        next: has_next.then(|| list_href(all, page + 1)),
-        show_all_link: !all,
+        prev: (page > 1).then(|| list_href(listing, page - 1)),
+        next: has_next.then(|| list_href(listing, page + 1)),
+        show_all_link: listing == Listing::Front,
+        sections,
+        topic_feed: match listing {
+            Listing::Topic(t) => Some(t.slug()),
+            _ => None,
+        },
     };
     render(state, &view)
+}
+
+/// The topic a path segment names; anything else is "not found".
+fn topic_of(state: &AppState, slug: &str) -> Result<Topic, PageError> {
+    Topic::from_slug(slug).ok_or_else(|| {
+        PageError::not_found(&state.site_title, format!("There is no section {slug:?}."))
+    })
+}
+
+/// `GET /topics/{slug}` (and `/topics/{slug}.atom`, `/topics/{slug}.json`,
+/// the topic's feeds): one topic's stories.
+pub(crate) async fn topic(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (slug, format) = if let Some(s) = name.strip_suffix(".atom") {
+        (s, Some(crate::feed::Format::Atom))
+    } else if let Some(s) = name.strip_suffix(".json") {
+        (s, Some(crate::feed::Format::Json))
+    } else {
+        (name.as_str(), None)
+    };
+    let topic = match topic_of(&state, slug) {
+        Ok(t) => t,
+        Err(e) => return e.into_response(),
+    };
+    match format {
+        Some(format) => crate::feed::topic_feed(state, headers, topic, format).await,
+        None => list(&state, 1, Listing::Topic(topic)).await.into_response(),
+    }
+}
+
+/// `GET /topics/{slug}/page/{n}`: page `n` (1-based) of a topic's stories.
+pub(crate) async fn topic_page_n(
+    State(state): State<AppState>,
+    Path((slug, n)): Path<(String, String)>,
+) -> PageResult {
+    let topic = topic_of(&state, &slug)?;
+    let page = page_number(&state, &n)?;
+    list(&state, page, Listing::Topic(topic)).await
 }
 
 /// The page number of a legacy `?page=N` (0-based) query, as a 1-based page.
@@ -147,7 +274,7 @@ fn page_number(state: &AppState, raw: &str) -> Result<usize, PageError> {
 
 /// `GET /`: top stories (also `?page=N`, 0-based, from older links).
 pub(crate) async fn front(State(state): State<AppState>, RawQuery(q): RawQuery) -> PageResult {
-    list(&state, legacy_page(&q), false).await
+    list(&state, legacy_page(&q), Listing::Front).await
 }
 
 /// `GET /page/{n}`: page `n` (1-based) of the top stories.
@@ -156,7 +283,7 @@ pub(crate) async fn front_page_n(
     Path(n): Path<String>,
 ) -> PageResult {
     let page = page_number(&state, &n)?;
-    list(&state, page, false).await
+    list(&state, page, Listing::Front).await
 }
 
 /// `GET /stories`: every story (`?all=1` is accepted and implied).
@@ -164,7 +291,7 @@ pub(crate) async fn all_stories(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> PageResult {
-    list(&state, legacy_page(&q), true).await
+    list(&state, legacy_page(&q), Listing::All).await
 }
 
 /// `GET /stories/page/{n}`: page `n` (1-based) of every story.
@@ -173,7 +300,7 @@ pub(crate) async fn all_stories_page_n(
     Path(n): Path<String>,
 ) -> PageResult {
     let page = page_number(&state, &n)?;
-    list(&state, page, true).await
+    list(&state, page, Listing::All).await
 }
 
 /// Shown above an old version of a story.

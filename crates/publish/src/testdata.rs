@@ -26,6 +26,30 @@ pub struct FakeStore {
 }
 
 impl FakeStore {
+    /// Stories (of one topic), newest first, as the real stores list them.
+    fn listed(
+        &self,
+        topic: Option<&str>,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
+        self.check()?;
+        let mut list: Vec<Story> = self
+            .latest()
+            .into_iter()
+            .filter(|s| s.independent_sources >= min_sources)
+            .filter(|s| topic.is_none() || s.topic.as_deref() == topic)
+            .collect();
+        list.sort_by_key(|s| std::cmp::Reverse(s.last_published));
+        Ok(list
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(StorySummary::from)
+            .collect())
+    }
+
     fn check(&self) -> Result<()> {
         if self.fail {
             Err(StoreError::Open {
@@ -159,19 +183,16 @@ impl Store for FakeStore {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<StorySummary>> {
-        self.check()?;
-        let mut list: Vec<Story> = self
-            .latest()
-            .into_iter()
-            .filter(|s| s.independent_sources >= min_sources)
-            .collect();
-        list.sort_by_key(|s| std::cmp::Reverse(s.last_published));
-        Ok(list
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(StorySummary::from)
-            .collect())
+        self.listed(None, min_sources, limit, offset)
+    }
+    async fn topic_stories(
+        &self,
+        topic: &str,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
+        self.listed(Some(topic), min_sources, limit, offset)
     }
     async fn all_stories(&self) -> Result<Vec<Story>> {
         self.check()?;
@@ -460,6 +481,7 @@ pub async fn populate(store: &dyn Store) {
             teaser: EVIL.to_string(),
         }],
         note: lede_model::MACHINE_NOTE.to_string(),
+        topic: Some("politics".to_string()),
         ..Default::default()
     };
     store.save_story(&budget).await.unwrap();
@@ -570,6 +592,7 @@ pub async fn populate_festival(store: &dyn Store) {
             teaser: "Inspectors found cracks in two support beams.".to_string(),
         }],
         note: lede_model::MACHINE_NOTE.to_string(),
+        topic: Some("culture".to_string()),
         ..Default::default()
     };
     store.save_story(&story).await.unwrap();

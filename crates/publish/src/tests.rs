@@ -88,8 +88,9 @@ async fn front_page_lists_multi_source_stories() {
     assert!(page.contains("href=\"/stories\""));
     assert!(page.contains("href=\"/search\""));
     assert!(page.contains("type=\"application/feed+json\""));
-    // the single-source story is only on the all-stories page
-    assert!(!page.contains("council passes budget"));
+    // the single-source story is not a top story (only in its topic's section)
+    let top = page.split("<div class=\"sections\">").next().unwrap();
+    assert!(!top.contains("council passes budget"));
     assert_safe(&page);
 
     let (status, _, all) = get(&app, "/stories?all=1").await;
@@ -345,6 +346,7 @@ async fn api_index_shape() {
             "last_published",
             "outlets",
             "sources",
+            "topic",
             "updated",
             "version"
         ]
@@ -1088,6 +1090,8 @@ async fn openapi_document_matches_real_responses() {
     let cases: &[(&str, &str)] = &[
         ("/api/v1/stories", "/api/v1/stories?limit=1"),
         ("/api/v1/stories", "/api/v1/stories?min_sources=5"),
+        ("/api/v1/stories", "/api/v1/stories?topic=politics"),
+        ("/api/v1/stories", "/api/v1/stories?topic=gossip"),
         ("/api/v1/stories/{id}", "/api/v1/stories/2"),
         ("/api/v1/stories/{id}", "/api/v1/stories/404"),
         (
@@ -1818,7 +1822,8 @@ async fn export_writes_a_static_site() {
     assert_eq!(report.stories, 2);
     assert_eq!(report.versions, 3);
     assert_eq!(report.articles, 4);
-    assert_eq!(report.list_pages, 2);
+    // front page, all stories, and one page per topic
+    assert_eq!(report.list_pages, 2 + lede_model::Topic::ALL.len());
     assert_eq!(report.out, out);
     let read =
         |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
@@ -1845,9 +1850,16 @@ async fn export_writes_a_static_site() {
         "api/v1/stories/1/versions/1.json",
         "api/v1/stories/1/articles.json",
         "api/v1/articles/4.json",
+        "topics/politics/index.html",
+        "topics/sport/index.html",
+        "topics/politics.atom",
+        "topics/politics.json",
     ] {
         assert!(out.join(rel).is_file(), "{rel}");
     }
+    assert!(read("topics/politics/index.html").contains("/stories/2"));
+    let politics = atom_syndication::Feed::from_str(&read("topics/politics.atom")).unwrap();
+    assert_eq!(politics.entries.len(), 1);
     // the same pages the live site serves
     let app = router(st.clone());
     let (_, _, live) = get(&app, "/stories/1").await;
@@ -1992,4 +2004,91 @@ async fn page_cache_entries_expire() {
     let plain = router(state(store));
     let (_, h, _) = send(&plain, "GET", "/api/v1/feeds", None, "").await;
     assert!(h.get(crate::CACHE_HEADER).is_none());
+}
+
+/// Sections: the front page's topic blocks, each topic's page and feeds, the
+/// header's links, and the API's topic filter.
+#[tokio::test]
+async fn topics_have_sections_pages_feeds_and_an_api_filter() {
+    let app = app().await;
+    let (_, _, front) = get(&app, "/").await;
+    // Story 2 (politics, one source) is not a top story but heads its section;
+    // its hostile headline stays text.
+    assert!(
+        front.contains("<h2 id=\"topic-politics\"><a href=\"/topics/politics\">Politics</a></h2>")
+    );
+    assert!(front.contains("More Politics →"));
+    assert!(
+        !front.contains("id=\"topic-sport\""),
+        "empty sections are left out"
+    );
+    assert_safe(&front);
+    for t in lede_model::Topic::ALL {
+        assert!(
+            front.contains(&format!("href=\"/topics/{}\"", t.slug())),
+            "{t:?} in the header"
+        );
+    }
+    // Later front pages have no sections.
+    let (_, _, page2) = get(&app, "/page/2").await;
+    assert!(!page2.contains("<div class=\"sections\">"));
+
+    let (status, _, politics) = get(&app, "/topics/politics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(politics.contains("<title>Politics · Eastbrook Desk</title>"));
+    assert!(politics.contains("href=\"/stories/2\""));
+    assert!(!politics.contains("href=\"/stories/1\""));
+    assert!(politics.contains("href=\"/topics/politics.atom\""));
+    assert_safe(&politics);
+    let (status, _, sport) = get(&app, "/topics/sport").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(sport.contains("No stories have been filed under Sport yet."));
+    let (status, _, later) = get(&app, "/topics/politics/page/2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(later.contains("rel=\"prev\" href=\"/topics/politics\""));
+    for bad in [
+        "/topics/gossip",
+        "/topics/gossip.atom",
+        "/topics/politics/page/0",
+        "/topics/politics/page/x",
+    ] {
+        let (status, _, _) = get(&app, bad).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+    }
+
+    let (status, ctype, atom) = get(&app, "/topics/politics.atom").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ctype.starts_with("application/atom+xml"));
+    let feed = atom_syndication::Feed::from_str(&atom).unwrap();
+    assert_eq!(feed.title.as_str(), "Eastbrook Desk · Politics");
+    assert_eq!(feed.entries.len(), 1);
+    let (status, ctype, json) = get(&app, "/topics/politics.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ctype.starts_with("application/feed+json"));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(json["feed_url"], "http://localhost/topics/politics.json");
+    let (_, _, empty) = get(&app, "/topics/sport.json").await;
+    let empty: serde_json::Value = serde_json::from_str(&empty).unwrap();
+    assert!(empty["items"].as_array().unwrap().is_empty());
+
+    let (status, list) = get_json(&app, "/api/v1/stories?topic=politics").await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<i64> = list["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![2]);
+    assert_eq!(list["stories"][0]["topic"], "politics");
+    let (_, all) = get_json(&app, "/api/v1/stories").await;
+    assert!(all["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["topic"].is_null()));
+    let (status, err) = get_json(&app, "/api/v1/stories?topic=gossip").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(err["error"].as_str().unwrap().contains("politics"));
 }

@@ -244,6 +244,14 @@ pub trait Store: Send + Sync {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<StorySummary>>;
+    /// Like [`Store::stories`], only the stories filed under `topic` (a slug).
+    async fn topic_stories(
+        &self,
+        topic: &str,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>>;
     /// All written stories in full (for related-story computation and export).
     async fn all_stories(&self) -> Result<Vec<Story>>;
 

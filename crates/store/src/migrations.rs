@@ -25,6 +25,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_workers.sql"),
         postgres: include_str!("../migrations/postgres/0002_workers.sql"),
     },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_topics.sql"),
+        postgres: include_str!("../migrations/postgres/0003_topics.sql"),
+    },
 ];
 
 /// The schema version this build writes: the last migration's.

@@ -432,14 +432,14 @@ impl Store for PostgresStore {
         let saved = if stored.is_none() {
             sqlx::query(
                 "INSERT INTO stories (id, version, updated, first_published, last_published,
-                     sources, summary, story)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     sources, summary, story, topic)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT (id) DO NOTHING",
             )
         } else {
             sqlx::query(
                 "UPDATE stories SET version = $2, updated = $3, first_published = $4,
-                     last_published = $5, sources = $6, summary = $7, story = $8
+                     last_published = $5, sources = $6, summary = $7, story = $8, topic = $9
                  WHERE id = $1",
             )
         }
@@ -451,6 +451,7 @@ impl Store for PostgresStore {
         .bind(story.independent_sources as i64)
         .bind(&summary)
         .bind(&json)
+        .bind(story.topic.as_deref())
         .execute(&mut *tx)
         .await
         .map_err(db("saving a story"))?;
@@ -547,14 +548,28 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db("listing stories"))?;
-        rows.iter()
-            .map(|s| {
-                serde_json::from_str(s).map_err(|source| StoreError::Corrupt {
-                    context: "story summary",
-                    source,
-                })
-            })
-            .collect()
+        rows.iter().map(|s| summary_from_json(s)).collect()
+    }
+
+    async fn topic_stories(
+        &self,
+        topic: &str,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT summary FROM stories WHERE topic = $1 AND sources >= $2
+             ORDER BY last_published DESC NULLS LAST, id DESC LIMIT $3 OFFSET $4",
+        )
+        .bind(topic)
+        .bind(to_i64(min_sources))
+        .bind(to_i64(limit))
+        .bind(to_i64(offset))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("listing a topic's stories"))?;
+        rows.iter().map(|s| summary_from_json(s)).collect()
     }
 
     async fn all_stories(&self) -> Result<Vec<Story>> {
@@ -863,6 +878,13 @@ impl Store for PostgresStore {
         .map_err(db("counting live leases"))?;
         Ok(n.max(0) as usize)
     }
+}
+
+fn summary_from_json(s: &str) -> Result<StorySummary> {
+    serde_json::from_str(s).map_err(|source| StoreError::Corrupt {
+        context: "story summary",
+        source,
+    })
 }
 
 /// Assign articles to stories and mark the stories touched dirty, inside `tx`.

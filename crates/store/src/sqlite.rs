@@ -415,12 +415,12 @@ impl Store for SqliteStore {
         };
         sqlx::query(
             "INSERT INTO stories (id, version, updated, first_published, last_published,
-                 sources, summary, story)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 sources, summary, story, topic)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT(id) DO UPDATE SET version = excluded.version,
                  updated = excluded.updated, first_published = excluded.first_published,
                  last_published = excluded.last_published, sources = excluded.sources,
-                 summary = excluded.summary, story = excluded.story",
+                 summary = excluded.summary, story = excluded.story, topic = excluded.topic",
         )
         .bind(story.id)
         .bind(story.version as i64)
@@ -430,6 +430,7 @@ impl Store for SqliteStore {
         .bind(story.independent_sources as i64)
         .bind(&summary)
         .bind(&json)
+        .bind(story.topic.as_deref())
         .execute(&mut *tx)
         .await
         .map_err(db("saving a story"))?;
@@ -509,14 +510,28 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db("listing stories"))?;
-        rows.iter()
-            .map(|s| {
-                serde_json::from_str(s).map_err(|source| StoreError::Corrupt {
-                    context: "story summary",
-                    source,
-                })
-            })
-            .collect()
+        rows.iter().map(|s| summary_from_json(s)).collect()
+    }
+
+    async fn topic_stories(
+        &self,
+        topic: &str,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT summary FROM stories WHERE topic = ? AND sources >= ?
+             ORDER BY last_published DESC, id DESC LIMIT ? OFFSET ?",
+        )
+        .bind(topic)
+        .bind(min_sources as i64)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("listing a topic's stories"))?;
+        rows.iter().map(|s| summary_from_json(s)).collect()
     }
 
     async fn all_stories(&self) -> Result<Vec<Story>> {
@@ -849,4 +864,11 @@ async fn assign_in(
         .map_err(db("marking a story to write"))?;
     }
     Ok(())
+}
+
+fn summary_from_json(s: &str) -> Result<StorySummary> {
+    serde_json::from_str(s).map_err(|source| StoreError::Corrupt {
+        context: "story summary",
+        source,
+    })
 }

@@ -284,6 +284,59 @@ async fn story_list_order(db: Arc<TestDb>) {
     );
 }
 
+/// Stories are listed by topic, newest first; a rewrite that files a story
+/// elsewhere moves it.
+async fn topic_lists(db: Arc<TestDb>) {
+    let store = db.open().await;
+    let mut a = story(1, 1, "Mill sold", &[1]);
+    a.topic = Some("business".into());
+    a.last_published = Some(at(-60));
+    let mut b = story(2, 1, "Bank merger", &[2, 3]);
+    b.topic = Some("business".into());
+    let mut c = story(3, 1, "Cup final", &[4]);
+    c.topic = Some("sport".into());
+    let d = story(4, 1, "Unfiled", &[5]);
+    for s in [&a, &b, &c, &d] {
+        store.save_story(s).await.unwrap();
+    }
+    let ids = |list: Vec<lede_model::StorySummary>| list.iter().map(|s| s.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.topic_stories("business", 1, 10, 0).await.unwrap()),
+        vec![2, 1]
+    );
+    assert_eq!(
+        ids(store.topic_stories("business", 2, 10, 0).await.unwrap()),
+        vec![2]
+    );
+    assert_eq!(
+        ids(store.topic_stories("business", 1, 1, 1).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(store.topic_stories("sport", 1, 10, 0).await.unwrap()),
+        vec![3]
+    );
+    assert!(store
+        .topic_stories("culture", 0, 10, 0)
+        .await
+        .unwrap()
+        .is_empty());
+    let listed = store.topic_stories("sport", 1, 10, 0).await.unwrap();
+    assert_eq!(listed[0].topic.as_deref(), Some("sport"));
+    // Rewritten and filed under sport.
+    let mut a2 = story(1, 2, "Mill sold to the football club", &[1]);
+    a2.topic = Some("sport".into());
+    store.save_story(&a2).await.unwrap();
+    assert_eq!(
+        ids(store.topic_stories("business", 1, 10, 0).await.unwrap()),
+        vec![2]
+    );
+    assert_eq!(
+        ids(store.topic_stories("sport", 1, 10, 0).await.unwrap()),
+        vec![3, 1]
+    );
+}
+
 /// Versions are saved in turn: the next one, or the current one again with
 /// only its related stories changed.
 async fn story_versions_are_saved_in_turn(db: Arc<TestDb>) {
@@ -446,7 +499,7 @@ async fn schema_version_is_current(db: Arc<TestDb>) {
     let (a, b) = tokio::join!(db.open(), db.open());
     assert_eq!(a.schema_version().await.unwrap(), SCHEMA_VERSION);
     assert_eq!(b.schema_version().await.unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
 }
 
 /// Claimers on two handles take all due feeds in small batches: each feed
@@ -931,6 +984,7 @@ suite!(
     concurrent_inserts_store_an_article_once,
     assignment_and_stories,
     story_list_order,
+    topic_lists,
     story_versions_are_saved_in_turn,
     concurrent_story_saves_one_wins,
     feeds,
