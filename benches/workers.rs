@@ -6,6 +6,7 @@
 //! ```text
 //! LEDE_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench workers
 //! BENCH_FEEDS=20 cargo bench --bench workers      # a smaller run (100 articles a feed)
+//! BENCH_LOGS=/tmp/logs cargo bench --bench workers # each worker's log, with its round times
 //! ```
 //!
 //! Each configuration starts on an empty database (a fresh PostgreSQL database
@@ -30,8 +31,24 @@ fn lede(db: Option<&str>, data: &Path) -> Command {
     if let Some(db) = db {
         c.arg("--database").arg(db);
     }
-    c.arg("--data-dir").arg(data).env("LEDE_LOG", "warn");
+    let level = if std::env::var_os("BENCH_LOGS").is_some() {
+        "info"
+    } else {
+        "warn"
+    };
+    c.arg("--data-dir").arg(data).env("LEDE_LOG", level);
     c
+}
+
+/// Where worker `n` of a run logs: `$BENCH_LOGS/<label>-<n>.log`, else nowhere.
+fn log(label: &str, n: usize) -> Stdio {
+    match std::env::var_os("BENCH_LOGS") {
+        Some(dir) => {
+            let path = Path::new(&dir).join(format!("{label}-{n}.log"));
+            std::fs::File::create(&path).map_or(Stdio::null(), Stdio::from)
+        }
+        None => Stdio::null(),
+    }
 }
 
 /// Peak resident memory of a running process in KiB (Linux), if readable.
@@ -72,14 +89,18 @@ async fn measure(db: Option<&str>, workers: usize, port: u16, feeds: usize) -> O
         None => &["run", "--tick", "1", "--addr", "127.0.0.1:0"],
         Some(_) => &["worker", "--idle", "1", "--lease", "60"],
     };
+    let label = format!(
+        "{}-{workers}",
+        if db.is_some() { "postgres" } else { "sqlite" }
+    );
     let mut children: Vec<Child> = (0..workers)
-        .map(|_| {
+        .map(|n| {
             lede(db, dir.path())
                 .args(args)
                 .arg("--allow-addr")
                 .arg(format!("127.0.0.1:{port}"))
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(log(&label, n))
                 .spawn()
                 .expect("worker starts")
         })

@@ -152,19 +152,31 @@ pub async fn worker(config: &Config, store: Arc<dyn Store>, options: WorkerOptio
     tracing::info!(%worker, "worker started");
     let mut idle_rounds = 0;
     loop {
-        let mut did = 0;
-        if let Some(poller) = &poller {
-            did += poll_due_feeds(store.as_ref(), poller, &worker).await?;
-        }
-        did += pipeline::cluster_new(&store, &worker).await?;
+        let started = std::time::Instant::now();
+        let polled = match &poller {
+            Some(poller) => poll_due_feeds(store.as_ref(), poller, &worker).await?,
+            None => 0,
+        };
+        let poll_time = started.elapsed();
+        let clustered = pipeline::cluster_new(&store, &worker).await?;
+        let cluster_time = started.elapsed() - poll_time;
         let (written, _) = pipeline::write_dirty(&store, &writers, &worker).await?;
-        did += written;
         if written > 0 {
             pipeline::refresh_related_leased(&store, &worker).await?;
         }
-        if did > 0 {
+        let write_time = started.elapsed() - poll_time - cluster_time;
+        if polled + clustered + written > 0 {
             idle_rounds = 0;
-            tracing::info!(%worker, work = did, "round done");
+            tracing::info!(
+                %worker,
+                polled,
+                clustered,
+                written,
+                poll_ms = poll_time.as_millis() as u64,
+                cluster_ms = cluster_time.as_millis() as u64,
+                write_ms = write_time.as_millis() as u64,
+                "round done"
+            );
             continue;
         }
         idle_rounds += 1;

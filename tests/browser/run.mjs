@@ -208,6 +208,28 @@ await step("feeds", async () => {
   await page.waitForLoadState("load").catch(() => {});
 });
 
+await step("sections", async () => {
+  await visit("/");
+  await expectVisible('nav[aria-label="Sections"]', "front page");
+  const sections = page.locator("section.topic");
+  const n = await sections.count();
+  check("sections: the front page has topic sections", n >= 1, `${n} sections`);
+  if (!n) return;
+  const label = (await sections.first().locator("h2").innerText()).trim();
+  await sections.first().locator("p.more a").click();
+  await page.waitForLoadState("load");
+  check("sections: More link opens the topic page", /\/topics\/[a-z]+\/?$/.test(page.url()), page.url());
+  check("sections: topic page heading", (await page.locator("h1").first().innerText()).includes(label), label);
+  const stories = await page.locator("article.card h2 a").count();
+  check("sections: topic page lists stories", stories >= 1, `${stories}`);
+  await pageIsSound("topic page");
+  await shot("topic");
+  const atomHref = await page.locator('link[rel="alternate"][href^="/topics/"][type="application/atom+xml"]').getAttribute("href");
+  const atom = await page.request.get(new URL(atomHref, BASE + "/").href);
+  const body = await atom.text();
+  check("sections: topic Atom feed", atom.status() === 200 && body.includes("<entry>"), atomHref);
+});
+
 await step("hostile article", async () => {
   let evil = process.env.EVIL_PATH || null;
   if (!evil) {

@@ -58,42 +58,24 @@ impl Default for SchedulePolicy {
             jitter: 0.1,
             backoff_base: TimeDelta::minutes(5),
             max_backoff: TimeDelta::hours(24),
-            dead_after: TimeDelta::days(3),
+            dead_after: lede_model::FEED_DEAD_AFTER,
             dead_interval: TimeDelta::hours(24),
         }
     }
 }
 
-/// How a feed is doing, for display.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Health {
-    /// The last poll worked (or the feed was never polled).
-    Ok,
-    /// Failing since `since`, `errors` polls in a row, for less than `dead_after`.
-    Failing { since: DateTime<Utc>, errors: u32 },
-    /// Failing for longer than `dead_after`: polled at most daily.
-    Dead { since: DateTime<Utc>, errors: u32 },
-}
+/// How a feed is doing, for display (defined with [`Feed`] so that status
+/// pages can tell without the fetch stage).
+pub use lede_model::FeedHealth as Health;
 
 /// Whether `feed` has been failing for longer than `policy.dead_after`.
 pub fn is_dead(feed: &Feed, now: DateTime<Utc>, policy: &SchedulePolicy) -> bool {
-    feed.failing_since
-        .is_some_and(|since| now - since > policy.dead_after)
+    matches!(feed.health(now, policy.dead_after), Health::Dead { .. })
 }
 
 /// How `feed` is doing at `now`.
 pub fn health(feed: &Feed, now: DateTime<Utc>, policy: &SchedulePolicy) -> Health {
-    match feed.failing_since {
-        None => Health::Ok,
-        Some(since) if is_dead(feed, now, policy) => Health::Dead {
-            since,
-            errors: feed.error_count,
-        },
-        Some(since) => Health::Failing {
-            since,
-            errors: feed.error_count,
-        },
-    }
+    feed.health(now, policy.dead_after)
 }
 
 /// Whether `feed` should be polled at `now` (never polled, or its time came).

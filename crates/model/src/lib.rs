@@ -509,6 +509,38 @@ pub struct Feed {
     pub last_changed: Option<DateTime<Utc>>,
 }
 
+/// How long a feed may fail before it counts as dead (polled at most daily,
+/// shown as DEAD): the scheduler's default, and what status pages use.
+pub const FEED_DEAD_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(3);
+
+/// How a feed is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedHealth {
+    /// The last poll worked (or the feed was never polled).
+    Ok,
+    /// Failing since `since`, `errors` polls in a row, for less than the dead limit.
+    Failing { since: DateTime<Utc>, errors: u32 },
+    /// Failing for longer than the dead limit: polled at most daily.
+    Dead { since: DateTime<Utc>, errors: u32 },
+}
+
+impl Feed {
+    /// How the feed is doing at `now`, when failing longer than `dead_after` is dead.
+    pub fn health(&self, now: DateTime<Utc>, dead_after: chrono::TimeDelta) -> FeedHealth {
+        match self.failing_since {
+            None => FeedHealth::Ok,
+            Some(since) if now - since > dead_after => FeedHealth::Dead {
+                since,
+                errors: self.error_count,
+            },
+            Some(since) => FeedHealth::Failing {
+                since,
+                errors: self.error_count,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

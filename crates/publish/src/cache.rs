@@ -10,7 +10,7 @@
 //! other than `GET`/`HEAD`) clears the cache at once.
 //!
 //! Only anonymous `GET`/`HEAD` requests answered `200 OK` with a body under
-//! [`MAX_BODY`] are kept; the key is the path with its query string. Entries
+//! [`MAX_BODY`] and no `Cache-Control: no-store` are kept; the key is the path with its query string. Entries
 //! are evicted least recently used beyond [`PageCache::capacity`]. (The `lru`
 //! crate gives the eviction order; expiry is one `Instant` per entry.)
 
@@ -113,10 +113,13 @@ pub(crate) async fn serve_cached(
     request: Request,
     next: Next,
 ) -> Response {
+    let counters = state.counters.clone();
     let Some(cache) = state.page_cache.clone() else {
+        counters.count(&counters.uncached);
         return next.run(request).await;
     };
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        counters.count(&counters.uncached);
         // An admin action that succeeded changed what pages show.
         let response = next.run(request).await;
         if response.status().is_success() {
@@ -125,6 +128,7 @@ pub(crate) async fn serve_cached(
         return response;
     }
     if request.headers().contains_key(header::AUTHORIZATION) {
+        counters.count(&counters.uncached);
         return next.run(request).await;
     }
     let key = request.uri().path_and_query().map_or_else(
@@ -132,10 +136,19 @@ pub(crate) async fn serve_cached(
         |p| p.as_str().to_string(),
     );
     if let Some((headers, body)) = cache.get(&key) {
+        counters.count(&counters.cache_hits);
         return response(headers, body, true);
     }
     let rendered = next.run(request).await;
-    if rendered.status() != StatusCode::OK {
+    // Only complete successes are kept, and never what says not to be
+    // (`Cache-Control: no-store`: the status page and metrics).
+    let no_store = rendered
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store"));
+    if rendered.status() != StatusCode::OK || no_store {
+        counters.count(&counters.uncached);
         return rendered;
     }
     // Only bodies whose whole size is known and small are kept (rendered
@@ -146,11 +159,13 @@ pub(crate) async fn serve_cached(
         .upper()
         .is_some_and(|n| n <= MAX_BODY as u64);
     if !small {
+        counters.count(&counters.uncached);
         return rendered;
     }
     let (parts, body) = rendered.into_parts();
     match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(bytes) => {
+            counters.count(&counters.cache_misses);
             cache.put(key, parts.headers.clone(), bytes.clone());
             response(parts.headers, bytes, false)
         }

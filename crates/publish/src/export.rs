@@ -188,6 +188,8 @@ pub async fn export(state: &AppState, out: &Path) -> anyhow::Result<ExportReport
         .await?;
     }
     w.page("/search").await?;
+    // A snapshot of the status page as of the export.
+    w.page("/status").await?;
     w.copy("/feed.atom", "feed.atom").await?;
     w.copy("/feed.json", "feed.json").await?;
     w.copy("/static/style.css", "static/style.css").await?;

@@ -18,6 +18,7 @@
 //! | `GET /api/v1/…` | the JSON API, described by `GET /api/v1/openapi.json` (OpenAPI 3.1) |
 //! | `GET /api/stories`, `/api/stories/{id}` | aliases of `/api/v1/stories…`, kept for old clients |
 //! | `POST/DELETE /api/v1/feeds`, `POST /api/v1/stories/{id}/rewrite` | admin actions (bearer token) |
+//! | `GET /status`, `GET /metrics` | the desk's state: counts, backlog, articles per hour, every feed's health; the same for Prometheus |
 //! | `GET /healthz`, `/static/style.css` | health check, the one stylesheet |
 //!
 //! Reading needs no token. Admin actions need `Authorization: Bearer <token>`
@@ -50,6 +51,7 @@ mod params;
 mod rank;
 mod refresh;
 mod search;
+mod status;
 mod views;
 
 use std::net::SocketAddr;
@@ -64,6 +66,7 @@ pub use admin::{Admin, RewriteOutcome};
 pub use cache::{PageCache, CACHE_HEADER};
 pub use export::{export, ExportReport};
 pub use refresh::{refresh_search, spawn_search_refresher, RefreshReport};
+pub use status::RequestCounters;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -85,6 +88,8 @@ pub struct AppState {
     pub admin: Option<Arc<dyn Admin>>,
     /// The micro-cache of rendered pages; `None`: every request is rendered.
     pub page_cache: Option<Arc<PageCache>>,
+    /// Requests answered since start, for `/metrics`.
+    pub counters: Arc<RequestCounters>,
 }
 
 impl AppState {
@@ -98,6 +103,7 @@ impl AppState {
             admin_token: None,
             admin: None,
             page_cache: None,
+            counters: Arc::default(),
         }
     }
 
@@ -179,6 +185,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/stories", get(api::stories))
         .route("/api/stories/{id}", get(api::story))
         .route("/healthz", get(healthz))
+        .route("/status", get(status::page))
+        .route("/metrics", get(status::metrics))
         .route("/static/style.css", get(style))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

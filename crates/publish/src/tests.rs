@@ -1838,6 +1838,7 @@ async fn export_writes_a_static_site() {
         "articles/1/index.html",
         "articles/4/index.html",
         "search/index.html",
+        "status/index.html",
         "404.html",
         "feed.atom",
         "feed.json",
@@ -2091,4 +2092,100 @@ async fn topics_have_sections_pages_feeds_and_an_api_filter() {
     let (status, err) = get_json(&app, "/api/v1/stories?topic=gossip").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(err["error"].as_str().unwrap().contains("politics"));
+}
+
+/// Feeds in three states for the status page and metrics: one working, one
+/// failing for an hour, one failing for a week (dead), whose error text is hostile.
+fn feeds_in_every_state(store: &FakeStore) {
+    let now = Utc::now();
+    let mut feeds = store.feeds.lock().unwrap();
+    feeds.push(lede_model::Feed {
+        id: 1,
+        url: "https://herald.example/feed".into(),
+        title: Some("Eastbrook Herald".into()),
+        last_fetched: Some(now - Duration::minutes(5)),
+        ..Default::default()
+    });
+    feeds.push(lede_model::Feed {
+        id: 2,
+        url: "https://westport.example/rss".into(),
+        last_fetched: Some(now - Duration::minutes(10)),
+        last_error: Some("HTTP 503".into()),
+        error_count: 2,
+        failing_since: Some(now - Duration::hours(1)),
+        ..Default::default()
+    });
+    feeds.push(lede_model::Feed {
+        id: 3,
+        url: "https://gone.example/<script>alert(1)</script>".into(),
+        last_error: Some("<img src=x onerror=alert(1)>".into()),
+        error_count: 40,
+        failing_since: Some(now - Duration::days(7)),
+        ..Default::default()
+    });
+}
+
+#[tokio::test]
+async fn status_page_shows_counts_and_feed_health() {
+    let store = fixture_store().await;
+    feeds_in_every_state(&store);
+    let app = router(state(store).with_page_cache(std::time::Duration::from_secs(60)));
+    let (status, headers, page) = send(&app, "GET", "/status", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    assert!(headers.get(crate::CACHE_HEADER).is_none(), "never cached");
+    assert!(page.contains("<h1 id=\"status-heading\">Status</h1>"));
+    assert!(page.contains("3 (1 ok, 1 failing, 1 dead)"), "{page}");
+    assert!(page.contains("articles to cluster"));
+    // Dead first, then failing, then working.
+    let dead = page.find("gone.example").unwrap();
+    let failing = page.find("westport.example").unwrap();
+    let ok = page.find("herald.example/feed").unwrap();
+    assert!(dead < failing && failing < ok);
+    assert!(page.contains("HTTP 503"));
+    assert!(
+        page.contains("&#60;img src=x onerror=alert(1)&#62;"),
+        "{page}"
+    );
+    assert_safe(&page);
+    assert!(!page.contains("<img src=x"));
+}
+
+#[tokio::test]
+async fn metrics_speak_prometheus() {
+    let store = fixture_store().await;
+    feeds_in_every_state(&store);
+    let app = router(state(store).with_page_cache(std::time::Duration::from_secs(60)));
+    // Two reads of one page: a miss, then a hit.
+    send(&app, "GET", "/stories/1", None, "").await;
+    send(&app, "GET", "/stories/1", None, "").await;
+    let (status, headers, text) = send(&app, "GET", "/metrics", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let value = |series: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{series} missing:\n{text}"))
+    };
+    assert_eq!(value("lede_stories"), 2.0);
+    assert_eq!(value("lede_articles"), 4.0);
+    assert_eq!(value("lede_feeds{health=\"ok\"}"), 1.0);
+    assert_eq!(value("lede_feeds{health=\"failing\"}"), 1.0);
+    assert_eq!(value("lede_feeds{health=\"dead\"}"), 1.0);
+    assert_eq!(value("lede_http_requests_total{cache=\"hit\"}"), 1.0);
+    assert_eq!(value("lede_http_requests_total{cache=\"miss\"}"), 1.0);
+    // Every sample line belongs to a family declared with HELP and TYPE.
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let name = line.split(['{', ' ']).next().unwrap();
+        assert!(text.contains(&format!("# TYPE {name} ")), "{line}");
+        assert!(text.contains(&format!("# HELP {name} ")), "{line}");
+    }
+    // The metrics themselves are never cached.
+    let (_, headers, _) = send(&app, "GET", "/metrics", None, "").await;
+    assert!(headers.get(crate::CACHE_HEADER).is_none());
 }

@@ -268,6 +268,15 @@ pub trait Store: Send + Sync {
     // --- housekeeping ---
     async fn stats(&self) -> Result<StoreStats>;
 
+    /// Articles stored per hour from `since` on, oldest hour first: (the
+    /// hour's start, articles stored in it); hours with none are left out.
+    async fn articles_per_hour(&self, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, u64)>> {
+        let _ = since;
+        Err(StoreError::Unsupported {
+            operation: "articles_per_hour",
+        })
+    }
+
     /// The schema version the database is at ([`SCHEMA_VERSION`] once open).
     async fn schema_version(&self) -> Result<i64> {
         Err(StoreError::Unsupported {

@@ -661,6 +661,20 @@ impl Store for PostgresStore {
         })
     }
 
+    async fn articles_per_hour(&self, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, u64)>> {
+        let rows: Vec<(DateTime<Utc>, i64)> = sqlx::query_as(
+            // Hours of UTC, whatever the session's time zone.
+            "SELECT date_trunc('hour', added AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
+                    COUNT(*) FROM articles
+             WHERE added >= $1 GROUP BY hour ORDER BY hour",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("counting articles per hour"))?;
+        Ok(rows.into_iter().map(|(h, n)| (h, n as u64)).collect())
+    }
+
     async fn schema_version(&self) -> Result<i64> {
         let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
             .fetch_one(&self.pool)

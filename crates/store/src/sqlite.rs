@@ -618,6 +618,29 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn articles_per_hour(&self, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, u64)>> {
+        // `added` is RFC 3339 text: its first 13 characters name the hour.
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT substr(added, 1, 13) AS hour, COUNT(*) FROM articles
+             WHERE added >= ? GROUP BY hour ORDER BY hour",
+        )
+        .bind(ts(&since))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("counting articles per hour"))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(hour, n)| {
+                let t = chrono::NaiveDateTime::parse_from_str(
+                    &format!("{hour}:00:00"),
+                    "%Y-%m-%dT%H:%M:%S",
+                )
+                .ok()?;
+                Some((t.and_utc(), n as u64))
+            })
+            .collect())
+    }
+
     async fn schema_version(&self) -> Result<i64> {
         let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
             .fetch_one(&self.pool)

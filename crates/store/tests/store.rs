@@ -284,6 +284,34 @@ async fn story_list_order(db: Arc<TestDb>) {
     );
 }
 
+/// Articles stored per hour count what was stored, in whole UTC hours.
+async fn articles_per_hour(db: Arc<TestDb>) {
+    let store = db.open().await;
+    let before = Utc::now();
+    for i in 0..3 {
+        let a = article(
+            &format!("https://h.example/hour/{i}"),
+            &format!("Hour {i}."),
+            3,
+        );
+        store.insert_article(&a).await.unwrap();
+    }
+    let hours = store
+        .articles_per_hour(before - TimeDelta::hours(2))
+        .await
+        .unwrap();
+    assert_eq!(hours.iter().map(|h| h.1).sum::<u64>(), 3);
+    for (hour, _) in &hours {
+        assert_eq!(hour.timestamp() % 3600, 0, "{hour} starts an hour");
+        assert!(*hour <= Utc::now() && *hour > before - TimeDelta::hours(2));
+    }
+    assert!(store
+        .articles_per_hour(Utc::now() + TimeDelta::hours(1))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 /// Stories are listed by topic, newest first; a rewrite that files a story
 /// elsewhere moves it.
 async fn topic_lists(db: Arc<TestDb>) {
@@ -985,6 +1013,7 @@ suite!(
     assignment_and_stories,
     story_list_order,
     topic_lists,
+    articles_per_hour,
     story_versions_are_saved_in_turn,
     concurrent_story_saves_one_wins,
     feeds,
