@@ -9,6 +9,9 @@
 //! BENCH_LOGS=/tmp/logs cargo bench --bench workers # each worker's log, with its round times
 //! ```
 //!
+//! A second SQLite row ("sqlite+pages", pages) serves feeds of one-line
+//! summaries, so that lede fetches and extracts every article's HTML page too.
+//!
 //! Each configuration starts on an empty database (a fresh PostgreSQL database
 //! per run, created and dropped with `psql`; a fresh data directory for
 //! SQLite), subscribes to the feeds, starts its workers and measures the time
@@ -24,6 +27,9 @@ use std::time::{Duration, Instant};
 
 const LEDE: &str = env!("CARGO_BIN_EXE_lede");
 const PER_FEED: usize = 100;
+/// Items a feed carries in the article-page run (lede fetches at most 40 pages
+/// per feed per poll).
+const PAGES_PER_FEED: usize = 40;
 const TIMEOUT: Duration = Duration::from_secs(900);
 
 fn lede(db: Option<&str>, data: &Path) -> Command {
@@ -65,7 +71,13 @@ struct Outcome {
     peak_rss_mib: f64,
 }
 
-async fn measure(db: Option<&str>, workers: usize, port: u16, feeds: usize) -> Outcome {
+async fn measure(
+    db: Option<&str>,
+    workers: usize,
+    port: u16,
+    feeds: usize,
+    per_feed: usize,
+) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
     let opml = dir.path().join("subs.opml");
     std::fs::write(&opml, loopback_feeds::opml(port, feeds)).unwrap();
@@ -80,7 +92,7 @@ async fn measure(db: Option<&str>, workers: usize, port: u16, feeds: usize) -> O
         String::from_utf8_lossy(&out.stderr)
     );
     let store = lede_store::connect(db, dir.path()).await.unwrap();
-    let total = (feeds * PER_FEED) as u64;
+    let total = (feeds * per_feed) as u64;
 
     let started = Instant::now();
     // On SQLite one process does everything (`lede run`, which also serves the
@@ -146,7 +158,7 @@ fn psql(server: &str, sql: &str) {
 fn report(label: &str, workers: usize, o: &Outcome, baseline: f64) {
     let rate = o.articles as f64 / o.seconds;
     println!(
-        "{label:<10} {workers:>7} {:>9} {:>8} {:>8.2} {:>10.0} {:>8.2}x {:>10.0}",
+        "{label:<13} {workers:>7} {:>9} {:>8} {:>8.2} {:>10.0} {:>8.2}x {:>10.0}",
         o.articles,
         o.stories,
         o.seconds,
@@ -170,12 +182,19 @@ async fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{:<10} {:>7} {:>9} {:>8} {:>8} {:>10} {:>9} {:>10}",
+        "{:<13} {:>7} {:>9} {:>8} {:>8} {:>10} {:>9} {:>10}",
         "backend", "workers", "articles", "stories", "seconds", "art/s", "vs sqlite", "peak MiB"
     );
-    let sqlite = measure(None, 1, port, feeds).await;
+    let sqlite = measure(None, 1, port, feeds, PER_FEED).await;
     let baseline = sqlite.articles as f64 / sqlite.seconds;
     report("sqlite", 1, &sqlite, baseline);
+
+    // Feeds of summaries only: every article page is fetched and extracted
+    // too (at most 40 pages a feed per poll, so 40 items a feed).
+    let page_feeds = feeds * PER_FEED / PAGES_PER_FEED;
+    let pages_port = loopback_feeds::serve_feeds_with_pages(page_feeds, PAGES_PER_FEED);
+    let pages = measure(None, 1, pages_port, page_feeds, PAGES_PER_FEED).await;
+    report("sqlite+pages", 1, &pages, baseline);
 
     let Ok(server) = std::env::var("LEDE_TEST_POSTGRES") else {
         println!("LEDE_TEST_POSTGRES is not set: PostgreSQL rows skipped");
@@ -187,7 +206,7 @@ async fn main() {
         psql(&server, &format!("DROP DATABASE IF EXISTS {name}"));
         psql(&server, &format!("CREATE DATABASE {name}"));
         let db = format!("{base}/{name}");
-        let o = measure(Some(&db), workers, port, feeds).await;
+        let o = measure(Some(&db), workers, port, feeds, PER_FEED).await;
         report("postgres", workers, &o, baseline);
         psql(
             &server,

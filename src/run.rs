@@ -48,8 +48,10 @@ pub struct WorkerOptions {
     pub poller: PollerConfig,
 }
 
-/// Feeds one worker claims per round.
-const FEEDS_PER_ROUND: usize = 64;
+/// Feeds one worker claims at a time: as many as the poller fetches at once
+/// (its global limit), so that the feeds due are shared among the workers
+/// rather than all claimed by whichever looks first.
+const FEEDS_PER_ROUND: usize = 16;
 /// How long a feed claim holds: twice the story lease, longer than any poll
 /// can take (the fetch timeout bounds each request; robots.txt and article
 /// pages add a few).

@@ -230,6 +230,21 @@ await step("sections", async () => {
   check("sections: topic Atom feed", atom.status() === 200 && body.includes("<entry>"), atomHref);
 });
 
+await step("status", async () => {
+  await visit("/");
+  await page.locator("footer a", { hasText: "Status" }).click();
+  await page.waitForLoadState("load");
+  check("status: reached from the footer", new URL(page.url()).pathname.replace(/\/$/, "") === "/status", page.url());
+  check("status: heading", (await page.locator("h1").first().innerText()).includes("Status"));
+  const counts = await page.locator("dl.counts").innerText();
+  check("status: counts shown", /Articles\s+\d+/.test(counts) && /Stories\s+\d+/.test(counts), counts.slice(0, 200));
+  await pageIsSound("status page");
+  await shot("status");
+  const metrics = await page.request.get(BASE + "/metrics");
+  const text = await metrics.text();
+  check("status: metrics for Prometheus", metrics.status() === 200 && /^lede_stories \d+$/m.test(text), text.slice(0, 200));
+});
+
 await step("hostile article", async () => {
   let evil = process.env.EVIL_PATH || null;
   if (!evil) {

@@ -1,8 +1,9 @@
 //! A loopback feed server of fictional articles, shared by the multi-worker
 //! test and the workers benchmark: `feeds` RSS feeds at `/feed/N.xml`, each of
 //! `per_feed` items with full text (long enough that no page is fetched), about
-//! `feeds * per_feed / 8` distinct events in all, eight articles each. Anything else is a 404, robots.txt
-//! included.
+//! `feeds * per_feed / 8` distinct events in all, eight articles each; or
+//! (`serve_feeds_with_pages`) items with a one-line summary whose article pages
+//! the server also serves. Anything else is a 404, robots.txt included.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -97,17 +98,27 @@ fn body(story: usize, f: usize, i: usize) -> (String, String) {
     (title, body)
 }
 
-/// RSS for feed `f`.
-fn feed_xml(f: usize, per_feed: usize, stories: usize) -> String {
+/// RSS for feed `f`. With `pages` (served on `port`), each item carries only
+/// a one-line summary and links to its article page on the server; without,
+/// the full text is in the item.
+fn feed_xml(f: usize, per_feed: usize, stories: usize, pages: Option<u16>) -> String {
     let mut items = String::new();
     for i in 0..per_feed {
         let story = (f * per_feed + i) % stories;
         let (title, body) = body(story, f, i);
+        let (link, content) = match pages {
+            Some(port) => (
+                format!("http://127.0.0.1:{port}/article/{f}/{i}"),
+                format!("<description>{title}.</description>"),
+            ),
+            None => (
+                format!("https://ledger.example/{f}/{i}"),
+                format!("<content:encoded><![CDATA[{body}]]></content:encoded>"),
+            ),
+        };
         items.push_str(&format!(
-            "<item><title>{title}</title>\
-             <link>https://ledger.example/{f}/{i}</link><guid>https://ledger.example/{f}/{i}</guid>\
-             <pubDate>Tue, 0{d} Jun 2031 0{h}:00:00 GMT</pubDate>\
-             <content:encoded><![CDATA[{body}]]></content:encoded></item>",
+            "<item><title>{title}</title><link>{link}</link><guid>{link}</guid>\
+             <pubDate>Tue, 0{d} Jun 2031 0{h}:00:00 GMT</pubDate>{content}</item>",
             d = 1 + story % 9,
             h = i % 10,
         ));
@@ -118,11 +129,47 @@ fn feed_xml(f: usize, per_feed: usize, stories: usize) -> String {
     )
 }
 
-/// Start the server on a free loopback port (a thread per connection); returns the port.
+/// The article page of item `i` of feed `f`: the body inside the furniture
+/// of a news site (navigation, related links, footer), for the extractor.
+fn article_html(f: usize, i: usize, stories: usize, per_feed: usize) -> String {
+    let story = (f * per_feed + i) % stories;
+    let (title, body) = body(story, f, i);
+    let nav: String = ["Home", "Local", "Business", "Sport", "Weather", "Opinion"]
+        .iter()
+        .map(|s| format!("<li><a href=\"/{s}\">{s}</a></li>"))
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} | Loopback Ledger</title>\
+         <meta property=\"og:site_name\" content=\"Loopback Ledger\">\
+         <meta property=\"article:published_time\" content=\"2031-06-0{d}T0{h}:00:00Z\"></head>\
+         <body><header><nav><ul>{nav}</ul></nav></header><main><article><h1>{title}</h1>\
+         <p class=\"byline\">By the Ledger desk</p>{body}</article>\
+         <aside><h2>More from the Ledger</h2><ul><li><a href=\"/x\">Tide tables for the week</a></li>\
+         <li><a href=\"/y\">Letters to the editor</a></li></ul></aside></main>\
+         <footer><p>Loopback Ledger, a fictional paper for tests. All rights reserved.</p></footer></body></html>",
+        d = 1 + story % 9,
+        h = i % 10,
+    )
+}
+
+/// Start the server on a free loopback port (a thread per connection), items
+/// with their full text; returns the port.
 pub fn serve_feeds(feeds: usize, per_feed: usize) -> u16 {
+    serve(feeds, per_feed, false)
+}
+
+/// The same with summaries only in the feeds and the text on article pages
+/// (`/article/F/I`) that lede fetches and extracts.
+#[allow(dead_code)] // used by the benchmark, not by every test
+pub fn serve_feeds_with_pages(feeds: usize, per_feed: usize) -> u16 {
+    serve(feeds, per_feed, true)
+}
+
+fn serve(feeds: usize, per_feed: usize, pages: bool) -> u16 {
     let stories = (feeds * per_feed / 8).max(1);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let pages = pages.then_some(port);
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             std::thread::spawn(move || {
@@ -140,14 +187,27 @@ pub fn serve_feeds(feeds: usize, per_feed: usize) -> u16 {
                     .strip_prefix("/feed/")
                     .and_then(|p| p.strip_suffix(".xml"))
                     .and_then(|n| n.parse::<usize>().ok());
-                let (status, body) = match feed {
-                    Some(f) if f < feeds => ("200 OK", feed_xml(f, per_feed, stories)),
-                    _ => ("404 Not Found", String::new()),
+                let article = path.strip_prefix("/article/").and_then(|p| {
+                    let (f, i) = p.split_once('/')?;
+                    Some((f.parse::<usize>().ok()?, i.parse::<usize>().ok()?))
+                });
+                let (status, ctype, body) = match (feed, article) {
+                    (Some(f), _) if f < feeds => (
+                        "200 OK",
+                        "application/rss+xml",
+                        feed_xml(f, per_feed, stories, pages),
+                    ),
+                    (_, Some((f, i))) if pages.is_some() && f < feeds && i < per_feed => (
+                        "200 OK",
+                        "text/html; charset=utf-8",
+                        article_html(f, i, stories, per_feed),
+                    ),
+                    _ => ("404 Not Found", "text/plain", String::new()),
                 };
                 let mut out = &stream;
                 let _ = write!(
                     out,
-                    "HTTP/1.1 {status}\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
             });
