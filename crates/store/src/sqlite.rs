@@ -39,6 +39,17 @@ fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |source| StoreError::Database { context, source }
 }
 
+/// SQLite's SQLITE_BUSY (5) or SQLITE_LOCKED (6): another connection holds a lock.
+fn busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| c == "5" || c == "6")
+}
+
+fn is_busy(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database { source, .. } if busy(source))
+}
+
 fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -64,7 +75,25 @@ impl SqliteStore {
     }
 
     /// Open (creating if needed) the database file at `path`.
+    ///
+    /// Processes that open a new file at the same moment race to switch it
+    /// to WAL and migrate it; SQLite answers the loser "database is locked"
+    /// at once for some of these steps (its busy timeout does not cover
+    /// them), so the whole open is tried again for up to 10 s.
     pub async fn open_file(path: &Path) -> Result<Self> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match Self::try_open_file(path).await {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    tracing::debug!("{}: busy while opening, trying again: {e}", path.display());
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_open_file(path: &Path) -> Result<Self> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -74,9 +103,18 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let open_err = |e: sqlx::Error| StoreError::Open {
-            path: path.display().to_string(),
-            reason: e.to_string(),
+        let open_err = |e: sqlx::Error| {
+            if busy(&e) {
+                StoreError::Database {
+                    context: "opening the database file",
+                    source: e,
+                }
+            } else {
+                StoreError::Open {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                }
+            }
         };
         // Migrated on a connection of its own before the pool opens: a pooled
         // connection that had read the old schema would prepare statements

@@ -34,12 +34,12 @@ mod parties;
 mod select;
 pub mod timeline;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use lede_model::{
-    Analysis, Article, ArticleId, DateGranularity, EntityKind, Paragraph, Section, SectionKind,
-    SourceRef, Story, StoryId, MACHINE_NOTE,
+    Analysis, Article, ArticleId, Citation, CitedSentence, EntityKind, Paragraph, Section,
+    SectionKind, SourceRef, Story, StoryId, MACHINE_NOTE,
 };
 
 pub use llm::{FallbackReason, LlmConfig, LlmError, LlmWriter};
@@ -155,8 +155,7 @@ impl Writer for ExtractiveWriter {
             input.analyses.iter().map(|a| (a.article, a)).collect();
         story.entities = top_entities(input.analyses, 8);
         let topic = story.entities.first().cloned();
-        if let Some(timeline) = self.timeline(&articles, &by_article, &bank, &used, &story, &topic)
-        {
+        if let Some(timeline) = self.timeline(&articles, &by_article, &bank, &story, &topic) {
             story.sections.push(timeline);
         }
         if let Some(items) = items::key_items(&bank, &used) {
@@ -178,79 +177,63 @@ impl Writer for ExtractiveWriter {
 }
 
 impl ExtractiveWriter {
-    /// A dated timeline when the story spans several days: for each day the most
-    /// central sentence that says what happened that day.
+    /// A dated timeline when the story spans several days: the days that
+    /// matter and, for each, the sentence that says what happened, chosen by
+    /// the timeline summarizer ([`timeline::build_timeline`], measured on
+    /// Timeline17) over the story's articles. Days are read from a fortnight
+    /// before the first article to the day after the last (older mentions are
+    /// background, not timeline). A sentence of the lede may come back here
+    /// with its date: in a short story the timeline retells the same events
+    /// day by day.
     fn timeline(
         &self,
         articles: &[&Article],
         analyses: &HashMap<ArticleId, &Analysis>,
         bank: &SentenceBank,
-        used: &HashSet<(ArticleId, usize)>,
         story: &Story,
         topic: &Option<String>,
     ) -> Option<Section> {
         let (first, last) = (story.first_published?, story.last_published?);
-        // Dates the sources mention, but only near the story's own window:
-        // a mention of a years-old event is background, not timeline.
-        let lo = first.date_naive() - chrono::Days::new(14);
-        let hi = last.date_naive() + chrono::Days::new(1);
-        let mut by_date: BTreeMap<NaiveDate, Vec<(f32, Candidate)>> = BTreeMap::new();
-        for a in articles {
-            let Some(published) = a.published else {
-                continue;
-            };
-            // The lead sentence of an article reports the publication day's news
-            // unless it names another day itself.
-            let mut dated: HashMap<usize, NaiveDate> = HashMap::new();
-            if let Some(an) = analyses.get(&a.id) {
-                for t in &an.dates {
-                    if t.granularity == DateGranularity::Day && t.date >= lo && t.date <= hi {
-                        dated.entry(t.sentence).or_insert(t.date);
-                    }
-                }
-            }
-            dated.entry(0).or_insert(published.date_naive());
-            for (sentence, date) in dated {
-                if let Some(c) = bank.candidate(a.id, sentence) {
-                    let penalty = if used.contains(&(a.id, sentence)) {
-                        0.5
-                    } else {
-                        1.0
-                    };
-                    by_date
-                        .entry(date)
-                        .or_default()
-                        .push((c.score * penalty, c.clone()));
-                }
-            }
-        }
-        if by_date.len() < 2 {
-            return None;
-        }
-        // Keep the days with the strongest entries, then show them in date order.
-        let mut days: Vec<(NaiveDate, Candidate)> = by_date
-            .into_iter()
-            .filter_map(|(d, mut cs)| {
-                cs.sort_by(|a, b| b.0.total_cmp(&a.0));
-                cs.into_iter().next().map(|(_, c)| (d, c))
+        let sources: Vec<timeline::TimelineSource> = articles
+            .iter()
+            .map(|a| timeline::TimelineSource {
+                article: a,
+                dates: analyses
+                    .get(&a.id)
+                    .map_or(&[][..], |an| an.dates.as_slice()),
             })
             .collect();
-        days.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
-        days.truncate(self.config.max_timeline);
-        // Drop entries that repeat an earlier one in other words.
-        let mut kept: Vec<(NaiveDate, Candidate)> = Vec::new();
-        for (d, c) in days {
-            if kept
-                .iter()
-                .all(|(_, k)| select::cosine(&k.stems, &c.stems) < 0.5)
-            {
-                kept.push((d, c));
-            }
-        }
-        if kept.len() < 2 {
+        let options = timeline::TimelineOptions {
+            max_dates: self.config.max_timeline,
+            sentences_per_date: 1,
+            first: Some(first.date_naive() - chrono::Days::new(14)),
+            last: Some(last.date_naive() + chrono::Days::new(1)),
+        };
+        let paragraphs: Vec<Paragraph> = timeline::build_timeline(&sources, &options)
+            .into_iter()
+            .filter_map(|entry| {
+                let s = entry.sentences.first()?;
+                // The bank's candidate adds other outlets that said the same;
+                // a sentence the bank passed over still cites its source.
+                let cited = match bank.candidate(s.article, s.sentence) {
+                    Some(c) if c.text == s.text => bank.cited(c),
+                    _ => CitedSentence::new(
+                        s.text.clone(),
+                        vec![Citation {
+                            article: s.article,
+                            sentence: s.sentence,
+                        }],
+                    ),
+                };
+                Some(Paragraph {
+                    date: Some(entry.date),
+                    sentences: vec![cited],
+                })
+            })
+            .collect();
+        if paragraphs.len() < 2 {
             return None;
         }
-        kept.sort_by_key(|(d, _)| *d);
         let heading = match topic {
             Some(t) => format!("Timeline: {t}"),
             None => "Timeline".to_string(),
@@ -258,13 +241,7 @@ impl ExtractiveWriter {
         Some(Section {
             heading,
             kind: SectionKind::Timeline,
-            paragraphs: kept
-                .into_iter()
-                .map(|(d, c)| Paragraph {
-                    date: Some(d),
-                    sentences: vec![bank.cited(&c)],
-                })
-                .collect(),
+            paragraphs,
         })
     }
 }

@@ -1,8 +1,8 @@
 //! Writer tests on a fictional story written for these tests.
 
 use super::*;
-use chrono::TimeZone;
-use lede_model::{Citation, Entity, Quote, Span, TimeExpr};
+use chrono::{NaiveDate, TimeZone};
+use lede_model::{DateGranularity, Entity, Quote, Span, TimeExpr};
 
 fn article(id: ArticleId, outlet: &str, day: u32, title: &str, sentences: &[&str]) -> Article {
     let mut text = String::new();
