@@ -263,6 +263,10 @@ const FURNITURE_PHRASES: &[&str] = &[
     "contributed to this report",
     "share this",
     "download the app",
+    "requires javascript",
+    "enable javascript",
+    "protected by recaptcha",
+    "share it with a friend",
 ];
 
 /// Longest block (in words) that a furniture phrase can condemn.
@@ -284,23 +288,206 @@ pub(crate) fn clean_lines(
     let title_key = title.map(norm_key).filter(|k| !k.is_empty());
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
+    // After a "Tags" label, the keyword list that follows goes too.
+    let mut after_tags_label = false;
     for line in lines {
         let key = norm_key(&line);
+        let tags_list = after_tags_label && is_keyword_list(&line);
+        after_tags_label = is_label(&key, TAGS_LABELS);
         if key.is_empty()
             || title_key.as_deref() == Some(key.as_str())
             || link_lists.contains(&key)
-            || (key.chars().count() >= MIN_REPEAT_WEIGHT && !seen.insert(key))
+            || (key.chars().count() >= MIN_REPEAT_WEIGHT && !seen.insert(key.clone()))
+            || tags_list
+            || is_label(&key, TAGS_LABELS)
+            || is_label(&key, AD_LABELS)
             || is_byline_or_dateline(&line)
             || is_caption(&line)
             || is_timestamp(&line)
             || is_furniture(&line)
+            || is_field_line(&line)
+            || is_shortcode(&line)
+            || is_tagged_teaser(&line)
+            || is_follow_pitch(&line)
+            || is_shouted_teaser(&line)
         {
             continue;
         }
         out.push(line);
     }
+    trim_contact_tail(&mut out);
     trim_teaser_tail(&mut out);
     out
+}
+
+/// Lines that only say "tags" (in a few languages), as `norm_key` has them.
+const TAGS_LABELS: &[&str] = &[
+    "tags",
+    "tag",
+    "etiquetas",
+    "schlagworte",
+    "schlagwörter",
+    "motsclés",
+    "parolechiave",
+];
+
+/// Lines that only mark an advertisement slot.
+const AD_LABELS: &[&str] = &[
+    "advert",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "anzeige",
+    "werbung",
+    "publicidade",
+    "publicidad",
+    "publicité",
+    "pubblicità",
+    "reklama",
+    "sponsoredlinks",
+    "sponsoredcontent",
+    // section labels left without their section
+    "source",
+    "sources",
+    "more",
+    "abouttheauthor",
+];
+
+fn is_label(key: &str, labels: &[&str]) -> bool {
+    labels.contains(&key)
+}
+
+/// "red kite, hill farms, upland birds, wind farms": a list of short
+/// comma-separated keywords, no sentence.
+fn is_keyword_list(line: &str) -> bool {
+    let items: Vec<&str> = line.split([',', ';', '|']).map(str::trim).collect();
+    items.len() >= 2
+        && items
+            .iter()
+            .all(|i| !i.is_empty() && i.split_whitespace().count() <= 6)
+        && !line.trim_end().ends_with(['.', '!', '?'])
+}
+
+/// "12/03/2031 - Posted by: Ann Lee - Section: Health - Tags: clinics": two or
+/// more "Label: value" fields strung together, the metadata row of a post.
+fn is_field_line(line: &str) -> bool {
+    if line.split_whitespace().count() > 25 {
+        return false;
+    }
+    let fields = line
+        .split([' ', '|'])
+        .filter(|w| {
+            w.len() > 1
+                && w.ends_with(':')
+                && w.chars().next().is_some_and(char::is_alphabetic)
+                && w[..w.len() - 1].chars().all(char::is_alphabetic)
+        })
+        .count();
+    let separated = line.contains(" - ") || line.contains(" | ") || line.contains(" · ");
+    fields >= 2 && separated
+}
+
+/// A CMS shortcode that leaked into the text: `[button link="..."]Send[/button]`.
+fn is_shortcode(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('[')
+        && t.contains("[/")
+        && t[1..].split([' ', ']']).next().is_some_and(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// "Ferry fares rise again [VIDEO]", "Council split on budget [ INSIGHT]|",
+/// "Quay cam review: a week of gulls [Video]": a headline of another story
+/// tagged with a label in brackets (upper-case, or one capitalised word).
+fn is_tagged_teaser(line: &str) -> bool {
+    let t = line.trim().trim_end_matches(['|', ' ']);
+    if t.split_whitespace().count() > 20 || !t.ends_with(']') {
+        return false;
+    }
+    let Some(open) = t.rfind('[') else {
+        return false;
+    };
+    let label = t[open + 1..t.len() - 1].trim();
+    let upper = label.len() >= 3
+        && label.chars().all(|c| c.is_uppercase() || c == ' ')
+        && label.chars().any(char::is_alphabetic);
+    let one_word = label.len() >= 4
+        && label.chars().next().is_some_and(char::is_uppercase)
+        && label.chars().skip(1).all(char::is_lowercase);
+    upper || one_word
+}
+
+/// Social networks a "follow" line names.
+const NETWORKS: &[&str] = &[
+    "twitter",
+    "facebook",
+    "instagram",
+    "youtube",
+    "tiktok",
+    "linkedin",
+    "bluesky",
+    "mastodon",
+];
+
+/// "Follow the Ledger on Facebook and Instagram.": a pitch, not news.
+fn is_follow_pitch(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    lower.split_whitespace().count() <= 30
+        && lower.starts_with("follow ")
+        && NETWORKS.iter().any(|n| lower.contains(n))
+}
+
+/// "GULLS TAKE OVER THE QUAY AS FERRY FARES RISE AGAIN": a long line all in
+/// capitals is another story's teaser (sub-headings are shorter).
+fn is_shouted_teaser(line: &str) -> bool {
+    line.split_whitespace().count() >= 7
+        && line.chars().any(char::is_alphabetic)
+        && !line.chars().any(char::is_lowercase)
+}
+
+/// Phone labels, as words before a number in a site's contact footer.
+const PHONE_LABELS: &[&str] = &[
+    "tel",
+    "tel.",
+    "tel:",
+    "phone",
+    "phone:",
+    "fone",
+    "fone:",
+    "telefone",
+    "telefone:",
+    "telefon",
+    "telefon:",
+    "fax",
+    "fax:",
+    "téléphone",
+    "teléfono",
+];
+
+/// Lines after the last paragraph of prose that give a phone number (a label
+/// such as "Tel:" followed by digits): the publisher's address block.
+fn trim_contact_tail(lines: &mut Vec<String>) {
+    let Some(last_prose) = lines.iter().rposition(|l| is_prose(l) && !is_contact(l)) else {
+        return;
+    };
+    let mut i = last_prose + 1;
+    while i < lines.len() {
+        if is_contact(&lines[i]) {
+            lines.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn is_contact(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.len() <= 40
+        && words.windows(2).any(|w| {
+            PHONE_LABELS.contains(&w[0].to_lowercase().as_str())
+                && w[1].chars().filter(char::is_ascii_digit).count() >= 2
+        })
 }
 
 /// Lines after the last paragraph of prose that are all short headlines (no
@@ -535,5 +722,108 @@ mod tests {
                     the library and the old mill for families whose homes were flooded overnight.";
         assert!(!is_furniture(text));
         assert!(is_furniture("Subscribe to our newsletter"));
+    }
+
+    const PROSE: &str = "The harbour board of Eastbrook agreed on Tuesday to dredge the north channel before the autumn storms arrive.";
+
+    #[test]
+    fn post_metadata_tags_and_ad_slots_go() {
+        let got = clean_lines(
+            lines(&[
+                "12/03/2031 - Posted by: Ann Lee - Section: Harbour - Tags: dredging",
+                "Advertisement",
+                PROSE,
+                "Tags",
+                "dredging, north channel, harbour board",
+                "The work will take six weeks, the board said, and the ferry will keep running.",
+            ]),
+            None,
+            &HashSet::new(),
+        );
+        assert_eq!(
+            got,
+            lines(&[
+                PROSE,
+                "The work will take six weeks, the board said, and the ferry will keep running."
+            ])
+        );
+        // A list in the article, not after a label, stays.
+        let list = "Eggs, flour, butter, milk";
+        assert_eq!(
+            clean_lines(lines(&[list, PROSE]), None, &HashSet::new()).len(),
+            2
+        );
+        // One "Label: value" is a sentence's business, not a metadata row.
+        let one = "Update: the board met again on Friday and kept its plan for the channel.";
+        assert_eq!(
+            clean_lines(lines(&[PROSE, one]), None, &HashSet::new()).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn shortcodes_and_tagged_teasers_go() {
+        let got = clean_lines(
+            lines(&[
+                PROSE,
+                "[button link=\"https://ledger.example/send\" type=\"big\"] Send us your photos[/button]",
+                "Ferry fares rise again [VIDEO]",
+                "Council split on dredging plan [ INSIGHT]|",
+                "This slideshow requires JavaScript.",
+            ]),
+            None,
+            &HashSet::new(),
+        );
+        assert_eq!(got, lines(&[PROSE]));
+        // Brackets in prose, or a lower-case note, stay.
+        let keep = "The mayor [who spoke first] said the plan was sound and the money was there.";
+        let note = "Boats wait at the quay [photo]";
+        assert_eq!(
+            clean_lines(lines(&[keep, note, PROSE]), None, &HashSet::new()).len(),
+            3
+        );
+    }
+
+    #[test]
+    fn contact_block_after_the_article_goes() {
+        let footer = "Eastbrook Ledger - Quay Street 4 - Eastbrook - Tel: (012) 3456-7890";
+        let got = clean_lines(lines(&[PROSE, footer]), None, &HashSet::new());
+        assert_eq!(got, lines(&[PROSE]));
+        // Inside the article, a number to call is news.
+        let inside = "Residents can call the board on Tel: 0800 123 456 until Friday.";
+        let got = clean_lines(lines(&[inside, PROSE]), None, &HashSet::new());
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn follow_pitches_and_shouted_teasers_go() {
+        let got = clean_lines(
+            lines(&[
+                PROSE,
+                "Follow the Ledger on Facebook, Instagram and YouTube.",
+                "GULLS TAKE OVER THE QUAY AS FERRY FARES RISE AGAIN",
+                "Quay cam review: a week of gulls [Video]",
+                "Sponsored links",
+                "The ferry will keep running while the dredgers work, the board said on Tuesday.",
+            ]),
+            None,
+            &HashSet::new(),
+        );
+        assert_eq!(
+            got,
+            lines(&[
+                PROSE,
+                "The ferry will keep running while the dredgers work, the board said on Tuesday."
+            ])
+        );
+        // A short capitalised sub-heading, a sentence about following a
+        // road, and an address inside a sentence stay.
+        let keep = lines(&[
+            "WHAT THE BOARD DECIDED",
+            "Follow the river north and you reach the new quay, which opened in May.",
+            "The plans are online at https://board.example/plans for anyone to read in full.",
+            PROSE,
+        ]);
+        assert_eq!(clean_lines(keep.clone(), None, &HashSet::new()), keep);
     }
 }

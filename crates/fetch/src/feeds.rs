@@ -2,9 +2,12 @@
 //! reader and the poller), polling a subscribed feed with conditional GET, OPML
 //! subscription lists, and the default list of public news feeds.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use lede_model::{Document, Feed};
 
 use crate::http::{FetchError, FetchOutcome, Fetcher};
@@ -21,6 +24,11 @@ pub const SHORT_SUMMARY_CHARS: usize = 400;
 pub const MAX_PAGES_PER_POLL: usize = 40;
 /// Article pages fetched at once while polling one feed.
 const PAGE_CONCURRENCY: usize = 4;
+/// How long the article pages of one poll may take, by default: pages not
+/// done by then are skipped (their summaries kept). With a Crawl-delay of up
+/// to 30 s, or slow hosts, 40 pages would otherwise hold a poll for many
+/// minutes, past the feed's claim in a shared store.
+pub const PAGE_TIME_PER_POLL: Duration = Duration::from_secs(180);
 
 /// A parsed feed: its title and one document per entry.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,8 +48,13 @@ pub struct PollResult {
     /// The feed's title, when it was fetched.
     pub title: Option<String>,
     pub documents: Vec<Document>,
-    /// Article pages that could not be fetched (the entry's summary is kept).
+    /// Article pages that could not be fetched (the entry's summary is kept),
+    /// or were skipped because their host asked lede to slow down.
     pub page_errors: Vec<String>,
+    /// The latest `Retry-After` met on an article page (429 or 503): the
+    /// feed's next poll should not come before it (the [`crate::Poller`]
+    /// sees to that, within its cap).
+    pub retry_after: Option<DateTime<Utc>>,
 }
 
 /// Parse an RSS/Atom/JSON feed. One [`Document`] per entry: `url` is the entry
@@ -232,12 +245,20 @@ pub fn sniff_feed(head: &[u8]) -> bool {
 /// How a poll gets its bytes: plainly ([`Fetcher`]) or politely, with
 /// robots.txt and the host limits ([`crate::Poller`]).
 pub(crate) trait Getter: Clone + Send + Sync + 'static {
-    /// GET `url` with the validators given.
+    /// GET the feed `url` with the validators given.
     fn fetch(
         &self,
         url: String,
         etag: Option<String>,
         last_modified: Option<String>,
+    ) -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send;
+
+    /// GET an article page: like [`Getter::fetch`], but a getter may refuse
+    /// pages it would fetch feeds from (the poller: a host whose Crawl-delay
+    /// is over its cap).
+    fn fetch_page(
+        &self,
+        url: String,
     ) -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send;
 }
 
@@ -251,23 +272,59 @@ impl Getter for Fetcher {
         let f = self.clone();
         async move { f.get(&url, etag.as_deref(), last_modified.as_deref()).await }
     }
+
+    fn fetch_page(
+        &self,
+        url: String,
+    ) -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send {
+        let f = self.clone();
+        async move { f.get(&url, None, None).await }
+    }
+}
+
+/// Why an article page's answer stops the poll from asking its host for more
+/// pages: a 429 (with or without `Retry-After`), a 503 with `Retry-After`, a
+/// host already asking lede to wait, a Crawl-delay over the cap.
+fn stops_host(e: &FetchError) -> bool {
+    match e {
+        FetchError::Status { status: 429, .. } => true,
+        FetchError::Status {
+            status: 503,
+            retry_after,
+            ..
+        } => retry_after.is_some(),
+        FetchError::Deferred { .. } | FetchError::CrawlDelayTooLong { .. } => true,
+        _ => false,
+    }
+}
+
+/// The host of `url`, lowercased ("" when it has none).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default()
 }
 
 /// Poll `feed`: conditional GET with its validators, parse, and for entries that
 /// carry only a short summary (< [`SHORT_SUMMARY_CHARS`]) and a web link, fetch
 /// the article page into `html` (the summary stays as fallback `text`).
 /// A page that fails is recorded in `page_errors`; the poll still succeeds.
+/// After a page answers 429 (or 503 with `Retry-After`), the remaining pages
+/// of its host are skipped for this poll (and recorded), and the latest
+/// `Retry-After` met is in [`PollResult::retry_after`].
 ///
 /// This neither reads robots.txt nor limits requests per host: a program that
 /// polls many feeds uses [`crate::Poller`], which does both.
 pub async fn poll_feed(fetcher: &Fetcher, feed: &Feed) -> Result<PollResult, FetchError> {
-    poll_with(fetcher, feed).await
+    poll_with(fetcher, feed, PAGE_TIME_PER_POLL).await
 }
 
-/// [`poll_feed`] over any [`Getter`].
+/// [`poll_feed`] over any [`Getter`], the article pages within `page_time`.
 pub(crate) async fn poll_with<G: Getter>(
     getter: &G,
     feed: &Feed,
+    page_time: Duration,
 ) -> Result<PollResult, FetchError> {
     let outcome = getter
         .fetch(
@@ -320,20 +377,58 @@ pub(crate) async fn poll_with<G: Getter>(
         .take(MAX_PAGES_PER_POLL)
         .collect();
     let mut page_errors = Vec::new();
+    let mut retry_after: Option<DateTime<Utc>> = None;
     let sem = Arc::new(tokio::sync::Semaphore::new(PAGE_CONCURRENCY));
+    // Hosts that asked to slow down during this poll: their remaining pages
+    // are skipped (the error that stopped each is kept as the reason).
+    let stopped: Arc<Mutex<HashMap<String, String>>> = Arc::default();
     let mut set = tokio::task::JoinSet::new();
+    let deadline = tokio::time::Instant::now() + page_time;
     for i in wanted {
         let g = getter.clone();
         let url = documents[i].url.clone();
         let sem = sem.clone();
+        let stopped = stopped.clone();
         set.spawn(async move {
-            let _permit = sem.acquire_owned().await;
-            let res = g.fetch(url.clone(), None, None).await;
-            (i, url, res)
+            let page = tokio::time::timeout_at(deadline, async {
+                let _permit = sem.acquire_owned().await;
+                let host = host_of(&url);
+                let lock = || stopped.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(reason) = lock().get(&host) {
+                    return Page::Skipped(format!("{url}: skipped for this poll after {reason}"));
+                }
+                let res = g.fetch_page(url.clone()).await;
+                if let Err(e) = &res {
+                    if stops_host(e) && !lock().contains_key(&host) {
+                        tracing::warn!(%host, reason = %e, "host asks lede to slow down: no more of its article pages this poll");
+                        lock().insert(host, e.to_string());
+                    }
+                }
+                Page::Fetched(res)
+            })
+            .await
+            .unwrap_or(Page::Late);
+            (i, url, page)
         });
     }
+    let mut late = 0;
     while let Some(joined) = set.join_next().await {
-        let Ok((i, url, res)) = joined else { continue };
+        let Ok((i, url, page)) = joined else { continue };
+        let res = match page {
+            Page::Fetched(res) => res,
+            Page::Skipped(reason) => {
+                tracing::debug!(%url, %reason, "article page skipped; keeping summary");
+                page_errors.push(reason);
+                continue;
+            }
+            Page::Late => {
+                late += 1;
+                page_errors.push(format!(
+                    "{url}: skipped: the poll's {page_time:?} for article pages ran out"
+                ));
+                continue;
+            }
+        };
         match res {
             Ok(FetchOutcome::Fetched {
                 content_type, body, ..
@@ -351,9 +446,15 @@ pub(crate) async fn poll_with<G: Getter>(
             Ok(FetchOutcome::NotModified) => {}
             Err(e) => {
                 tracing::warn!(%url, error = %e, "article page fetch failed; keeping summary");
+                if let Some(t) = e.retry_after() {
+                    retry_after = retry_after.max(Some(t));
+                }
                 page_errors.push(e.to_string());
             }
         }
+    }
+    if late > 0 {
+        tracing::warn!(feed = %feed.url, pages = late, limit = ?page_time, "time for article pages ran out (Crawl-delay or slow hosts); their summaries are kept");
     }
     page_errors.sort();
     Ok(PollResult {
@@ -363,7 +464,18 @@ pub(crate) async fn poll_with<G: Getter>(
         title: parsed.title,
         documents,
         page_errors,
+        retry_after,
     })
+}
+
+/// What became of one article page.
+enum Page {
+    Fetched(Result<FetchOutcome, FetchError>),
+    /// Not fetched (why, with the URL): its host asked to slow down earlier
+    /// in this poll.
+    Skipped(String),
+    /// Not done when the poll's time for pages ran out.
+    Late,
 }
 
 /// Parse an OPML subscription list: `(feed url, title)` for each outline with

@@ -3,26 +3,39 @@
 //! - identifies itself with [`USER_AGENT`];
 //! - connect and total timeouts;
 //! - a body size limit enforced while streaming (also on decompressed bytes);
-//! - at most N redirects, only to http(s);
+//! - at most N redirects, only to http(s), followed here hop by hop (not by
+//!   reqwest) so that a caller can act before each hop: the
+//!   [`crate::Poller`] checks every hop's robots.txt, takes a permit for its
+//!   host and keeps its Crawl-delay;
 //! - refuses private, loopback, link-local, unspecified, multicast, CGNAT and
 //!   other non-public addresses *after* DNS resolution, through a custom
 //!   resolver, so every redirect hop is checked too (unless `allow_private`);
 //! - conditional GET (ETag / Last-Modified) with [`FetchOutcome::NotModified`] on 304;
+//! - `Retry-After` (RFC 9110 §10.2.3, delta-seconds or HTTP-date) of a 429 or
+//!   503 answer kept in [`FetchError::Status`], for the scheduler;
 //! - a bound on the response head (status line and headers): hyper's HTTP/1
-//!   parser refuses a head over about 400 KB or with more than 100 header
-//!   fields, reported as [`FetchError::HeadersTooLarge`]. reqwest 0.12 does not
-//!   expose hyper's `max_buf_size` / `max_headers`, so these bounds are hyper's
-//!   defaults and cannot be changed here (HTTP/2 is not compiled in).
+//!   parser refuses a head over about 400 KB (its read buffer, 8 KiB + 100 ×
+//!   4 KiB) or with more than 100 header fields, reported at once as
+//!   [`FetchError::HeadersTooLarge`], with no more than that buffered.
+//!   reqwest 0.12 does not expose hyper's `max_buf_size` / `max_headers`
+//!   (its `ClientBuilder` has only `http2_max_header_list_size`), so these
+//!   bounds are hyper's defaults and cannot be changed here; HTTP/2 is not
+//!   compiled in (no `http2` feature anywhere in the workspace), so hyper's
+//!   HTTP/1 limits are the ones that apply. `tests/hostile.rs` checks 20,000
+//!   header lines, 200,000 streamed ones and one 1 MB header.
 //!
 //! For tests, [`FetchConfig::allow_addrs`] lets exact socket addresses through
 //! (IP-literal URLs only) while every other non-public address stays refused.
 
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use chrono::{DateTime, TimeDelta, Utc};
 use reqwest::header::{
     HeaderMap, CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    LOCATION, RETRY_AFTER,
 };
 
 use crate::SourceError;
@@ -90,8 +103,27 @@ pub enum FetchError {
     Refused { url: String, addr: String },
     #[error("{url}: response exceeds {limit} bytes")]
     TooLarge { url: String, limit: usize },
-    #[error("{url}: HTTP status {status}")]
-    Status { url: String, status: u16 },
+    #[error("{url}: HTTP status {status}{}", retry_note(.retry_after))]
+    Status {
+        url: String,
+        status: u16,
+        /// For a 429 or 503 with a valid `Retry-After`: the time the server
+        /// asked to be tried again (never in the past, not capped here).
+        retry_after: Option<DateTime<Utc>>,
+    },
+    /// Not requested: an earlier answer of this host asked lede, with
+    /// `Retry-After`, to wait until `until` (see [`crate::Poller`]).
+    #[error("{url}: not requested: the host asked lede to wait until {until} (Retry-After)")]
+    Deferred { url: String, until: DateTime<Utc> },
+    /// An article page not requested because the host's robots.txt asks for a
+    /// `Crawl-delay` longer than lede's cap: the feed is still polled (spaced
+    /// by the cap), its pages are skipped.
+    #[error("{url}: not requested: robots.txt asks for a Crawl-delay of {delay:?}, over lede's cap of {cap:?}; article pages of this host are skipped")]
+    CrawlDelayTooLong {
+        url: String,
+        delay: Duration,
+        cap: Duration,
+    },
     #[error("{url}: {what} timed out (limit {limit:?})")]
     Timeout {
         url: String,
@@ -111,6 +143,53 @@ pub enum FetchError {
     Client(String),
     #[error("{0}")]
     Feed(SourceError),
+}
+
+impl FetchError {
+    /// When the server asked to be tried again: the `Retry-After` of a 429 or
+    /// 503 ([`FetchError::Status`]), or the time a [`FetchError::Deferred`]
+    /// request waits for. Uncapped; the scheduler caps it.
+    pub fn retry_after(&self) -> Option<DateTime<Utc>> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            FetchError::Deferred { until, .. } => Some(*until),
+            _ => None,
+        }
+    }
+}
+
+fn retry_note(retry_after: &Option<DateTime<Utc>>) -> String {
+    retry_after
+        .map(|t| {
+            format!(
+                " (Retry-After: not before {})",
+                t.format("%Y-%m-%d %H:%M:%S UTC")
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Longest `Retry-After` kept as given (a year): longer ones are cut to it so
+/// that adding it to a date cannot overflow. The scheduler caps it far lower.
+const RETRY_AFTER_LIMIT_SECS: u64 = 365 * 24 * 3600;
+
+/// The time a `Retry-After` value names, read at `now`: delta-seconds or an
+/// HTTP-date in any of the three formats RFC 9110 §5.6.7 asks recipients to
+/// accept (parsed by the `httpdate` crate). A date in the past gives `now`;
+/// anything else unreadable gives None.
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a u64 is still "a very long time".
+        let secs = v
+            .parse::<u64>()
+            .unwrap_or(u64::MAX)
+            .min(RETRY_AFTER_LIMIT_SECS);
+        return Some(now + TimeDelta::seconds(secs as i64));
+    }
+    let date: DateTime<Utc> = httpdate::parse_http_date(v).ok()?.into();
+    let latest = now + TimeDelta::seconds(RETRY_AFTER_LIMIT_SECS as i64);
+    Some(date.clamp(now, latest))
 }
 
 /// Whether `ip` is a public unicast address lede may connect to.
@@ -247,23 +326,15 @@ fn check_url(
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Result<Self, FetchError> {
         let allow_private = config.allow_private;
-        let allow_addrs = config.allow_addrs.clone();
-        let max_redirects = config.max_redirects;
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() > max_redirects {
-                return attempt.error(TooManyRedirects);
-            }
-            match check_url(attempt.url(), allow_private, &allow_addrs) {
-                Ok(()) => attempt.follow(),
-                Err(FetchError::Refused { addr, .. }) => attempt.error(BlockedAddress(addr)),
-                Err(e) => attempt.error(e.to_string()),
-            }
-        });
         let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .redirect(policy)
+            // Redirects are followed by `request` below, one hop at a time:
+            // reqwest's redirect policy is a synchronous callback, and a hop
+            // needs async work first (robots.txt of its origin, a permit for
+            // its host, its Crawl-delay).
+            .redirect(reqwest::redirect::Policy::none())
             // A proxy would resolve names itself, bypassing the address check.
             .no_proxy();
         if !allow_private {
@@ -302,12 +373,14 @@ impl Fetcher {
         etag: Option<&str>,
         last_modified: Option<&str>,
     ) -> Result<FetchOutcome, FetchError> {
-        self.fetch(
+        let limit = Limit::Fail(self.config.max_body_bytes);
+        self.request(
             url,
             etag,
             last_modified,
-            self.config.max_body_bytes,
-            Overflow::Fail,
+            limit,
+            |_| async { Ok(()) },
+            |_| {},
         )
         .await
     }
@@ -319,49 +392,102 @@ impl Fetcher {
         url: &str,
         max_bytes: usize,
     ) -> Result<FetchOutcome, FetchError> {
-        self.fetch(url, None, None, max_bytes, Overflow::Truncate)
+        let limit = Limit::Truncate(max_bytes);
+        self.request(url, None, None, limit, |_| async { Ok(()) }, |_| {})
             .await
     }
 
-    async fn fetch(
+    /// GET `url`, following redirects here: before each request (the first
+    /// and every hop, after the hop's URL passed the scheme and address
+    /// checks) `admit` is awaited with the URL about to be requested; an error
+    /// from it ends the fetch, and what it returns (a permit) is held until
+    /// that hop is done, body included. `on_error` sees a hop's error while
+    /// its permit is still held (so that a 429 can hold the host off before
+    /// anyone else gets its permit). Waiting in `admit` does not count
+    /// against [`FetchConfig::timeout`], which bounds the network time of all
+    /// hops together.
+    pub(crate) async fn request<A, Fut, G>(
         &self,
         url: &str,
         etag: Option<&str>,
         last_modified: Option<&str>,
-        limit: usize,
-        overflow: Overflow,
-    ) -> Result<FetchOutcome, FetchError> {
-        // reqwest's own timeout covers the whole request; this outer one is a
-        // second guard so that nothing (a resolver, a stuck decoder) outlives it.
-        let total = self.config.timeout + Duration::from_millis(500);
-        match tokio::time::timeout(
-            total,
-            self.fetch_inner(url, etag, last_modified, limit, overflow),
-        )
-        .await
-        {
-            Ok(r) => r,
-            Err(_) => Err(FetchError::Timeout {
-                url: url.to_string(),
-                what: "request",
-                limit: self.config.timeout,
-            }),
-        }
-    }
-
-    async fn fetch_inner(
-        &self,
-        url: &str,
-        etag: Option<&str>,
-        last_modified: Option<&str>,
-        limit: usize,
-        overflow: Overflow,
-    ) -> Result<FetchOutcome, FetchError> {
-        let parsed = reqwest::Url::parse(url).map_err(|e| FetchError::InvalidUrl {
+        limit: Limit,
+        mut admit: A,
+        on_error: impl FnOnce(&FetchError),
+    ) -> Result<FetchOutcome, FetchError>
+    where
+        A: FnMut(reqwest::Url) -> Fut,
+        Fut: Future<Output = Result<G, FetchError>>,
+    {
+        let mut current = reqwest::Url::parse(url).map_err(|e| FetchError::InvalidUrl {
             url: url.to_string(),
             reason: e.to_string(),
         })?;
-        check_url(&parsed, self.config.allow_private, &self.config.allow_addrs)?;
+        let total = self.config.timeout;
+        let mut spent = Duration::ZERO;
+        let mut redirects = 0;
+        loop {
+            check_url(
+                &current,
+                self.config.allow_private,
+                &self.config.allow_addrs,
+            )?;
+            let permit = admit(current.clone()).await?;
+            let timed_out = || FetchError::Timeout {
+                url: current.to_string(),
+                what: "request",
+                limit: total,
+            };
+            let remaining = total.saturating_sub(spent);
+            if remaining.is_zero() {
+                return Err(timed_out());
+            }
+            let started = Instant::now();
+            // reqwest's timeout (set per hop to what is left) covers the hop,
+            // body included; this outer one is a second guard so that nothing
+            // (a resolver, a stuck decoder) outlives it.
+            let hop = tokio::time::timeout(
+                remaining + Duration::from_millis(500),
+                self.hop(&current, etag, last_modified, remaining, limit),
+            )
+            .await;
+            spent += started.elapsed();
+            let hop = match hop.map_err(|_| timed_out()).and_then(|h| h) {
+                Ok(h) => h,
+                Err(e) => {
+                    on_error(&e);
+                    drop(permit);
+                    return Err(e);
+                }
+            };
+            drop(permit);
+            match hop {
+                Hop::Done(outcome) => return Ok(outcome),
+                Hop::Redirect(next) => {
+                    redirects += 1;
+                    if redirects > self.config.max_redirects {
+                        return Err(FetchError::TooManyRedirects {
+                            url: next.to_string(),
+                            limit: self.config.max_redirects,
+                        });
+                    }
+                    tracing::debug!(from = %current, to = %next, "following redirect");
+                    current = next;
+                }
+            }
+        }
+    }
+
+    /// One request: a redirect to follow, or the outcome.
+    async fn hop(
+        &self,
+        url: &reqwest::Url,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        timeout: Duration,
+        limit: Limit,
+    ) -> Result<Hop, FetchError> {
+        let shown = url.to_string();
         let mut headers = HeaderMap::new();
         if let Some(v) = etag.and_then(|v| v.parse().ok()) {
             headers.insert(IF_NONE_MATCH, v);
@@ -371,21 +497,15 @@ impl Fetcher {
         }
         let mut resp = self
             .client
-            .get(parsed)
+            .get(url.clone())
             .headers(headers)
+            .timeout(timeout)
             .send()
             .await
-            .map_err(|e| self.map_err(url, e))?;
+            .map_err(|e| self.map_err(&shown, e))?;
         let status = resp.status();
         if status == reqwest::StatusCode::NOT_MODIFIED {
-            return Ok(FetchOutcome::NotModified);
-        }
-        let final_url = resp.url().to_string();
-        if !status.is_success() {
-            return Err(FetchError::Status {
-                url: final_url,
-                status: status.as_u16(),
-            });
+            return Ok(Hop::Done(FetchOutcome::NotModified));
         }
         let header = |name| {
             resp.headers()
@@ -393,48 +513,71 @@ impl Fetcher {
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
                 .map(str::to_string)
         };
+        if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
+            if let Some(location) = header(LOCATION) {
+                let next = url
+                    .join(location.trim())
+                    .map_err(|e| FetchError::InvalidUrl {
+                        url: location.clone(),
+                        reason: format!("redirect from {shown}: {e}"),
+                    })?;
+                return Ok(Hop::Redirect(next));
+            }
+        }
+        if !status.is_success() {
+            let retry_after = match status.as_u16() {
+                429 | 503 => header(RETRY_AFTER).and_then(|v| parse_retry_after(&v, Utc::now())),
+                _ => None,
+            };
+            return Err(FetchError::Status {
+                url: shown,
+                status: status.as_u16(),
+                retry_after,
+            });
+        }
         let content_type = header(CONTENT_TYPE);
         let etag = header(ETAG);
         let last_modified = header(LAST_MODIFIED);
         // A declared length over the limit fails early (only when not compressed:
         // the limit is on decoded bytes, which reqwest reports without a length).
-        if overflow == Overflow::Fail {
+        if let Limit::Fail(max) = limit {
             if let Some(len) = header(CONTENT_LENGTH).and_then(|l| l.parse::<u64>().ok()) {
-                if len > limit as u64 {
+                if len > max as u64 {
                     return Err(FetchError::TooLarge {
-                        url: final_url,
-                        limit,
+                        url: shown,
+                        limit: max,
                     });
                 }
             }
         }
+        let max = limit.bytes();
         let mut body = Vec::new();
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > limit {
-                        if overflow == Overflow::Truncate {
-                            body.extend_from_slice(&chunk[..limit - body.len()]);
+                    if body.len() + chunk.len() > max {
+                        if let Limit::Truncate(_) = limit {
+                            body.extend_from_slice(&chunk[..max - body.len()]);
                             break;
                         }
                         return Err(FetchError::TooLarge {
-                            url: final_url,
-                            limit,
+                            url: shown,
+                            limit: max,
                         });
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return Err(self.map_err(&final_url, e)),
+                Err(e) => return Err(self.map_err(&shown, e)),
             }
         }
-        Ok(FetchOutcome::Fetched {
-            final_url,
+        Ok(Hop::Done(FetchOutcome::Fetched {
+            final_url: shown,
             content_type,
             etag,
             last_modified,
             body,
-        })
+        }))
     }
 
     fn map_err(&self, url: &str, e: reqwest::Error) -> FetchError {
@@ -448,12 +591,6 @@ impl Fetcher {
                 return FetchError::Refused {
                     url,
                     addr: b.0.clone(),
-                };
-            }
-            if s.downcast_ref::<TooManyRedirects>().is_some() {
-                return FetchError::TooManyRedirects {
-                    url,
-                    limit: self.config.max_redirects,
                 };
             }
             src = s.source();
@@ -486,21 +623,28 @@ impl Fetcher {
     }
 }
 
-/// What to do with a body over the limit.
+/// The body limit of a request, and what to do with a body over it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Overflow {
-    Fail,
-    Truncate,
+pub(crate) enum Limit {
+    /// A body over this many bytes is [`FetchError::TooLarge`].
+    Fail(usize),
+    /// Only this many bytes are kept; the rest is not read.
+    Truncate(usize),
 }
 
-#[derive(Debug)]
-struct TooManyRedirects;
-impl std::fmt::Display for TooManyRedirects {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("too many redirects")
+impl Limit {
+    fn bytes(self) -> usize {
+        match self {
+            Limit::Fail(n) | Limit::Truncate(n) => n,
+        }
     }
 }
-impl std::error::Error for TooManyRedirects {}
+
+/// What one request of a fetch gave.
+enum Hop {
+    Redirect(reqwest::Url),
+    Done(FetchOutcome),
+}
 
 #[cfg(test)]
 mod tests {
@@ -541,6 +685,65 @@ mod tests {
         ] {
             assert!(is_public_ip(ip(s)), "{s} should be allowed");
         }
+    }
+
+    #[test]
+    fn retry_after_values() {
+        let now = DateTime::parse_from_rfc3339("2024-05-03T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(at("2024-05-03T10:02:00Z"))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(now));
+        // The three HTTP-date formats of RFC 9110 §5.6.7.
+        for date in [
+            "Fri, 03 May 2024 11:30:00 GMT",
+            "Friday, 03-May-24 11:30:00 GMT",
+            "Fri May  3 11:30:00 2024",
+        ] {
+            assert_eq!(
+                parse_retry_after(date, now),
+                Some(at("2024-05-03T11:30:00Z")),
+                "{date}"
+            );
+        }
+        // A date in the past means now; absurd delays are cut to a year.
+        assert_eq!(
+            parse_retry_after("Thu, 02 May 2024 09:00:00 GMT", now),
+            Some(now)
+        );
+        let year = now + TimeDelta::days(365);
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(year)
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 03 May 2999 11:30:00 GMT", now),
+            Some(year)
+        );
+        for bad in [
+            "",
+            "soon",
+            "-5",
+            "1.5",
+            "3600s",
+            "Fri, 32 May 2024 11:30:00 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+        }
+        let e = FetchError::Status {
+            url: "https://harbour.example/feed".into(),
+            status: 429,
+            retry_after: Some(at("2024-05-03T11:30:00Z")),
+        };
+        assert_eq!(
+            e.to_string(),
+            "https://harbour.example/feed: HTTP status 429 (Retry-After: not before 2024-05-03 11:30:00 UTC)"
+        );
+        assert_eq!(e.retry_after(), Some(at("2024-05-03T11:30:00Z")));
     }
 
     #[test]

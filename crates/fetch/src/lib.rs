@@ -7,12 +7,14 @@
 //!   `lede write` and the summary evaluation.
 //! - [`feeds`]: RSS/Atom/JSON Feed parsing (shared by files and polling), feed
 //!   polling with conditional GET, OPML subscription lists, [`DEFAULT_OPML`].
-//! - [`http`]: a small, careful HTTP client (size limit, timeouts, redirects,
-//!   refusal of private addresses).
-//! - [`robots`]: robots.txt fetched once per origin, cached, obeyed.
-//! - [`limiter`]: requests in flight per host and in all.
+//! - [`http`]: a small, careful HTTP client (size limit, timeouts, redirects
+//!   followed hop by hop, refusal of private addresses, `Retry-After`).
+//! - [`robots`]: robots.txt fetched once per origin, cached, obeyed (with its
+//!   `Crawl-delay`), on every redirect hop too.
+//! - [`limiter`]: requests in flight per host and in all, and Crawl-delay
+//!   spacing of requests to one host.
 //! - [`schedule`]: when to poll each feed next (adaptive interval, backoff,
-//!   dead feeds); pure.
+//!   `Retry-After`, dead feeds); pure.
 //! - [`poller`]: [`Poller`], polling many feeds concurrently within all of the
 //!   above, each feed's outcome handed back as soon as it is done.
 //! - [`warc`]: streaming reader of `.warc` / `.warc.gz` web archives.

@@ -12,6 +12,10 @@
 //! Parsing is done by `texting_robots` (Google's matching rules: longest
 //! match wins, `allow` wins ties, `*` and `$` wildcards, the `*` group when no
 //! group names lede). Concurrent checks for one origin share one fetch.
+//!
+//! A check that allows a URL also gives the origin's `Crawl-delay` for lede
+//! (a non-standard line most crawlers honour; RFC 9309 leaves it out): the
+//! [`crate::Poller`] spaces requests to the host by it, within a cap.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -122,13 +126,19 @@ impl RobotsCache {
         &self.config
     }
 
-    /// Whether lede may fetch `url`. `fetch` is called with the robots.txt URL
+    /// Whether lede may fetch `url`, and if so the `Crawl-delay` its origin's
+    /// robots.txt sets for lede (as given, uncapped; None when there is none
+    /// or it is 0). `fetch` is called with the robots.txt URL
     /// when the origin's rules are not cached or have expired; it should GET
     /// it with a body limit of [`RobotsConfig::max_bytes`] that truncates (the
     /// poller passes [`crate::Fetcher::get_truncated`] behind its limiter).
     /// The robots.txt URL itself is always allowed; so are non-http(s) URLs,
     /// which the HTTP client refuses anyway.
-    pub async fn check<F, Fut>(&self, url: &str, fetch: F) -> Result<(), RobotsRefusal>
+    pub async fn check<F, Fut>(
+        &self,
+        url: &str,
+        fetch: F,
+    ) -> Result<Option<Duration>, RobotsRefusal>
     where
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Result<FetchOutcome, FetchError>>,
@@ -142,19 +152,19 @@ impl RobotsCache {
         url: &str,
         now: Instant,
         fetch: F,
-    ) -> Result<(), RobotsRefusal>
+    ) -> Result<Option<Duration>, RobotsRefusal>
     where
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Result<FetchOutcome, FetchError>>,
     {
         let Ok(parsed) = url::Url::parse(url) else {
-            return Ok(());
+            return Ok(None);
         };
         let Some((robots_url, origin)) = robots_url(&parsed) else {
-            return Ok(());
+            return Ok(None);
         };
         if parsed.path() == "/robots.txt" {
-            return Ok(());
+            return Ok(None);
         }
         let slot = self.slot(&origin, now);
         // Held across the fetch: concurrent checks of one origin wait for it.
@@ -166,10 +176,10 @@ impl RobotsCache {
         }
         let entry = entry.as_ref().expect("just filled");
         match &entry.rules {
-            Rules::AllowAll => Ok(()),
+            Rules::AllowAll => Ok(None),
             Rules::Parsed(robot) => {
                 if robot.allowed(url) {
-                    Ok(())
+                    Ok(robot.delay.and_then(crawl_delay))
                 } else {
                     Err(RobotsRefusal::Disallowed {
                         robots_url,
@@ -303,6 +313,19 @@ impl RobotsCache {
     }
 }
 
+/// Longest Crawl-delay taken as written (a day): "inf" and larger values
+/// become this. Callers cap it far lower.
+const CRAWL_DELAY_LIMIT: Duration = Duration::from_secs(24 * 3600);
+
+/// A parsed `Crawl-delay` (seconds, never negative: the parser refuses those)
+/// as a duration; 0 is no delay.
+fn crawl_delay(secs: f32) -> Option<Duration> {
+    if secs.is_nan() || secs <= 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f32(secs).map_or(CRAWL_DELAY_LIMIT, |d| d.min(CRAWL_DELAY_LIMIT)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +345,7 @@ mod tests {
         Err(FetchError::Status {
             url: "https://news.example/robots.txt".into(),
             status: code,
+            retry_after: None,
         })
     }
 
@@ -331,7 +355,7 @@ mod tests {
         now: Instant,
         answer: impl FnOnce() -> Result<FetchOutcome, FetchError>,
         calls: &Cell<usize>,
-    ) -> Result<(), RobotsRefusal> {
+    ) -> Result<Option<Duration>, RobotsRefusal> {
         cache
             .check_at(url, now, |u| {
                 assert_eq!(u, "https://news.example/robots.txt");
@@ -357,7 +381,7 @@ mod tests {
             &calls,
         )
         .await;
-        assert_eq!(ok, Ok(()));
+        assert_eq!(ok, Ok(None));
         let refused = check(
             &cache,
             "https://news.example/private/x",
@@ -378,7 +402,7 @@ mod tests {
                 &calls
             )
             .await,
-            Ok(())
+            Ok(None)
         );
         assert_eq!(calls.get(), 1, "fetched once per origin");
         // Still cached just before a day has passed, fetched again after.
@@ -394,7 +418,7 @@ mod tests {
             &calls,
         )
         .await;
-        assert_eq!(now_open, Ok(()));
+        assert_eq!(now_open, Ok(None));
         assert_eq!(calls.get(), 2);
     }
 
@@ -411,7 +435,7 @@ mod tests {
                 &calls,
             )
             .await;
-            assert_eq!(r, Ok(()), "{code}");
+            assert_eq!(r, Ok(None), "{code}");
         }
     }
 
@@ -461,7 +485,7 @@ mod tests {
             &calls,
         )
         .await;
-        assert_eq!(r, Ok(()));
+        assert_eq!(r, Ok(None));
         assert_eq!(calls.get(), n + 1);
     }
 
@@ -483,7 +507,7 @@ mod tests {
         let t1 = t0 + Duration::from_secs(150);
         assert_eq!(
             check(&cache, "https://news.example/a", t1, || status(503), &calls).await,
-            Ok(())
+            Ok(None)
         );
         let t2 = t1 + Duration::from_secs(10);
         let r = check(
@@ -515,7 +539,7 @@ mod tests {
             &calls,
         )
         .await;
-        assert_eq!(r, Ok(()));
+        assert_eq!(r, Ok(None));
         assert_eq!(calls.get(), 0);
         assert_eq!(
             robots_url(&url::Url::parse("http://News.Example:8080/a/b?c").unwrap()),
@@ -555,8 +579,51 @@ mod tests {
                 &calls
             )
             .await,
-            Ok(())
+            Ok(None)
         );
+    }
+
+    #[tokio::test]
+    async fn crawl_delay_for_lede_is_given_with_the_permission() {
+        let t0 = Instant::now();
+        let delay = |txt: &'static str| async move {
+            let cache = RobotsCache::new(RobotsConfig::default());
+            cache
+                .check_at("https://news.example/a", t0, |_| {
+                    std::future::ready(body(txt))
+                })
+                .await
+        };
+        assert_eq!(
+            delay("User-agent: lede\nCrawl-delay: 1\n").await,
+            Ok(Some(Duration::from_secs(1)))
+        );
+        assert_eq!(
+            delay("User-agent: *\nCrawl-delay: 2.5\nDisallow: /private/\n").await,
+            Ok(Some(Duration::from_millis(2500)))
+        );
+        // lede's own group wins over `*`.
+        assert_eq!(
+            delay("User-agent: *\nCrawl-delay: 60\n\nUser-agent: lede\nCrawl-delay: 3\n").await,
+            Ok(Some(Duration::from_secs(3)))
+        );
+        assert_eq!(
+            delay("User-agent: otherbot\nCrawl-delay: 60\n").await,
+            Ok(None)
+        );
+        assert_eq!(delay("User-agent: lede\nCrawl-delay: 0\n").await, Ok(None));
+        // Absurd values are bounded here; the poller caps them much lower.
+        assert_eq!(
+            delay("User-agent: lede\nCrawl-delay: inf\n").await,
+            Ok(Some(CRAWL_DELAY_LIMIT))
+        );
+        assert_eq!(
+            delay("User-agent: lede\nCrawl-delay: 1e30\n").await,
+            Ok(Some(CRAWL_DELAY_LIMIT))
+        );
+        // A disallowed URL is refused whatever the delay.
+        let r = delay("User-agent: lede\nCrawl-delay: 1\nDisallow: /a\n").await;
+        assert!(matches!(r, Err(RobotsRefusal::Disallowed { .. })), "{r:?}");
     }
 
     #[tokio::test]

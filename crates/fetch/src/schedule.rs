@@ -10,6 +10,11 @@
 //!   capped at [`SchedulePolicy::max_backoff`] (24 h), with "equal jitter"
 //!   (uniform in the upper half) so feeds that fail together spread out.
 //!   The adapted interval is kept for when the feed recovers.
+//! - **Retry-After.** When the server answered 429 or 503 with a
+//!   `Retry-After` (for the feed or one of its article pages), the next poll
+//!   is not before that time, capped at [`SchedulePolicy::max_retry_after`]
+//!   (24 h) so that a hostile value cannot park a feed for ever, and never
+//!   earlier than the backoff (or interval) alone would give.
 //! - **Dead feeds.** `failing_since` marks the first failure of a run and is
 //!   cleared by a success; a feed failing for longer than
 //!   [`SchedulePolicy::dead_after`] (3 days) is dead ([`is_dead`]) and polled at
@@ -41,6 +46,8 @@ pub struct SchedulePolicy {
     pub backoff_base: TimeDelta,
     /// Longest wait after failures: 24 h.
     pub max_backoff: TimeDelta,
+    /// Longest wait a server's `Retry-After` can impose: 24 h.
+    pub max_retry_after: TimeDelta,
     /// A feed failing for longer than this is dead: 3 days.
     pub dead_after: TimeDelta,
     /// A dead feed is polled at most this often: 24 h.
@@ -58,6 +65,7 @@ impl Default for SchedulePolicy {
             jitter: 0.1,
             backoff_base: TimeDelta::minutes(5),
             max_backoff: TimeDelta::hours(24),
+            max_retry_after: TimeDelta::hours(24),
             dead_after: lede_model::FEED_DEAD_AFTER,
             dead_interval: TimeDelta::hours(24),
         }
@@ -136,6 +144,21 @@ pub fn record_failure<R: Rng + ?Sized>(
     policy: &SchedulePolicy,
     rng: &mut R,
 ) {
+    record_failure_retry_after(feed, error, None, now, policy, rng);
+}
+
+/// [`record_failure`] for an answer that came with a `Retry-After`
+/// (`retry_after`, e.g. from [`crate::FetchError::retry_after`]): the next poll
+/// is the later of the backoff and that time, the latter capped at
+/// [`SchedulePolicy::max_retry_after`] from `now`.
+pub fn record_failure_retry_after<R: Rng + ?Sized>(
+    feed: &mut Feed,
+    error: &str,
+    retry_after: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    policy: &SchedulePolicy,
+    rng: &mut R,
+) {
     feed.error_count = feed.error_count.saturating_add(1);
     feed.failing_since.get_or_insert(now);
     feed.last_error = Some(error.to_string());
@@ -150,6 +173,29 @@ pub fn record_failure<R: Rng + ?Sized>(
         full * rng.random_range(0.5..=1.0)
     };
     feed.next_fetch = Some(now + delta(wait));
+    if let Some(t) = retry_after {
+        defer_until(feed, t, now, policy);
+    }
+}
+
+/// Move `feed.next_fetch` to `retry_after` (capped at
+/// [`SchedulePolicy::max_retry_after`] from `now`) when that is later; an
+/// earlier time changes nothing. For a poll that worked but met a
+/// `Retry-After` on the way (an article page answered 429). Returns whether
+/// the next poll moved.
+pub fn defer_until(
+    feed: &mut Feed,
+    retry_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+    policy: &SchedulePolicy,
+) -> bool {
+    let cap = now + policy.max_retry_after.max(TimeDelta::zero());
+    let t = retry_after.min(cap);
+    if feed.next_fetch.is_some_and(|n| n >= t) {
+        return false;
+    }
+    feed.next_fetch = Some(t);
+    true
 }
 
 fn secs(d: TimeDelta) -> f64 {
@@ -312,6 +358,42 @@ mod tests {
         record_success(&mut f, 3, now, &p, &mut rng);
         assert!(!is_dead(&f, now, &p));
         assert!(wait(&f, now) < TimeDelta::hours(7));
+    }
+
+    #[test]
+    fn retry_after_delays_the_next_poll_within_a_cap() {
+        let p = SchedulePolicy::default();
+        let mut rng = SmallRng::seed_from_u64(11);
+        // Two hours asked: well past the first backoff step (5 min at most).
+        let mut f = Feed::default();
+        let asked = t(0) + TimeDelta::hours(2);
+        record_failure_retry_after(&mut f, "HTTP status 429", Some(asked), t(0), &p, &mut rng);
+        assert_eq!(f.next_fetch, Some(asked));
+        assert_eq!(f.error_count, 1);
+        assert!(!is_due(&f, asked - TimeDelta::seconds(1)));
+        assert!(is_due(&f, asked));
+        // A week asked: capped at a day.
+        let mut f = Feed::default();
+        let week = t(0) + TimeDelta::days(7);
+        record_failure_retry_after(&mut f, "HTTP status 503", Some(week), t(0), &p, &mut rng);
+        assert_eq!(f.next_fetch, Some(t(24)));
+        // Ten seconds asked after many failures: the backoff (hours) wins.
+        let mut f = Feed::default();
+        for _ in 0..8 {
+            record_failure(&mut f, "HTTP status 500", t(0), &p, &mut rng);
+        }
+        let soon = t(0) + TimeDelta::seconds(10);
+        record_failure_retry_after(&mut f, "HTTP status 429", Some(soon), t(0), &p, &mut rng);
+        assert!(wait(&f, t(0)) >= TimeDelta::hours(5), "{}", wait(&f, t(0)));
+        // A successful poll whose article pages met a Retry-After.
+        let mut f = Feed::default();
+        record_success(&mut f, 2, t(0), &p, &mut rng);
+        let normal = f.next_fetch.unwrap();
+        assert!(!defer_until(&mut f, t(0) + TimeDelta::minutes(1), t(0), &p));
+        assert_eq!(f.next_fetch, Some(normal));
+        assert!(defer_until(&mut f, t(3), t(0), &p));
+        assert_eq!(f.next_fetch, Some(t(3)));
+        assert_eq!(f.error_count, 0);
     }
 
     #[test]

@@ -33,6 +33,8 @@ enum Reply {
     Stall,
     /// A 200 head without length, then `bytes` of generated body.
     Endless { bytes: u64 },
+    /// A 200 status line, then `lines` header lines, streamed.
+    EndlessHeaders { lines: u64 },
 }
 
 type Handler = Arc<dyn Fn(&str, &str) -> Reply + Send + Sync>;
@@ -106,6 +108,23 @@ async fn answer(mut sock: TcpStream, handler: Handler) {
                 sent += chunk.len() as u64;
             }
         }
+        Reply::EndlessHeaders { lines } => {
+            if sock.write_all(b"HTTP/1.1 200 OK\r\n").await.is_err() {
+                return;
+            }
+            let mut n = 0;
+            while n < lines {
+                // 1,000 lines (about 26 KB) per write.
+                let batch: String = (n..(n + 1000).min(lines))
+                    .map(|i| format!("X-Tide-{i:07}: high water\r\n"))
+                    .collect();
+                if sock.write_all(batch.as_bytes()).await.is_err() {
+                    return;
+                }
+                n += 1000;
+            }
+            let _ = sock.write_all(b"Content-Length: 0\r\n\r\n").await;
+        }
     }
 }
 
@@ -168,6 +187,14 @@ async fn feed_server(reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> S
 async fn cases() -> Cases {
     let mut feeds = Vec::new();
     let mut allow = Vec::new();
+    // A redirect to another origin (its own address) whose robots.txt
+    // disallows the target: that robots.txt is obeyed before the request.
+    let walled = serve(|path, _| match path {
+        "/robots.txt" => raw("200 OK", "", b"User-agent: lede\nDisallow: /walled/\n"),
+        _ => feed_reply(rss("Walled Garden Gazette", &[]).as_bytes()),
+    })
+    .await;
+    allow.push(walled);
     let mut add = |name: &'static str, addr: SocketAddr, path: &str| {
         allow.push(addr);
         feeds.push((name, format!("http://{addr}{path}")));
@@ -309,6 +336,28 @@ async fn cases() -> Cases {
             Reply::Raw(r)
         })
         .await,
+        "/feed",
+    );
+    add(
+        "200,000 header lines",
+        feed_server(|_| Reply::EndlessHeaders { lines: 200_000 }).await,
+        "/feed",
+    );
+    add(
+        "one 1 MB header",
+        feed_server(|_| {
+            let mut r = b"HTTP/1.1 200 OK\r\nX-Ballast: ".to_vec();
+            r.extend(std::iter::repeat_n(b'b', 1024 * 1024));
+            r.extend_from_slice(b"\r\nContent-Length: 0\r\n\r\n");
+            Reply::Raw(r)
+        })
+        .await,
+        "/feed",
+    );
+    let to_walled = format!("http://{walled}/walled/feed");
+    add(
+        "redirect to a disallowed origin",
+        feed_server(move |_| redirect(&to_walled)).await,
         "/feed",
     );
     let changing_hits = Arc::new(AtomicU64::new(0));
@@ -481,9 +530,20 @@ fn check(name: &str, o: &FeedOutcome) {
             );
             assert!(msg.contains("disallowed by"), "{name}: {msg}");
         }
-        "huge headers" => {
+        "huge headers" | "200,000 header lines" | "one 1 MB header" => {
             assert!(
                 matches!(err, Some(FetchError::HeadersTooLarge { .. })),
+                "{name}: {msg}"
+            );
+            assert!(msg.contains("response headers too large"), "{name}: {msg}");
+        }
+        "redirect to a disallowed origin" => {
+            assert!(
+                matches!(err, Some(FetchError::Robots { .. })),
+                "{name}: {msg}"
+            );
+            assert!(
+                msg.contains("/walled/feed: disallowed by http://"),
                 "{name}: {msg}"
             );
         }
