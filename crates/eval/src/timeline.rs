@@ -647,17 +647,7 @@ fn topic_of(folder: &str) -> &str {
 /// their sentences (one a line in the corpus) and tag their dates.
 pub fn load(data_dir: &Path) -> Result<Corpus> {
     let start = Instant::now();
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(data_dir)
-        .with_context(|| format!("reading {}", data_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| lede_fetch::t17::is_topic(p))
-        .collect();
-    folders.sort();
-    anyhow::ensure!(
-        !folders.is_empty(),
-        "{}: no Timeline17 topic folders (<topic>/InputDocs)",
-        data_dir.display()
-    );
+    let folders = lede_fetch::t17::topic_folders(data_dir)?;
     let mut topics: BTreeMap<String, Topic> = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut skipped_reference_blocks = 0;

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use lede_analyze::topic::{story_topic, topic_from_text, Topic};
 
 /// The section each Timeline17 theme belongs in (by folder-name prefix).
@@ -105,18 +105,7 @@ impl fmt::Display for TopicReport {
 
 /// File every article of every theme folder under `data_dir`.
 pub fn evaluate(data_dir: &Path) -> Result<TopicReport> {
-    let mut folders: Vec<_> = std::fs::read_dir(data_dir)
-        .with_context(|| format!("reading {}", data_dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| lede_fetch::t17::is_topic(p))
-        .collect();
-    folders.sort();
-    anyhow::ensure!(
-        !folders.is_empty(),
-        "{}: no Timeline17 topic folders (<topic>/InputDocs)",
-        data_dir.display()
-    );
+    let folders = lede_fetch::t17::topic_folders(data_dir)?;
     let mut report = TopicReport::default();
     for dir in folders {
         let folder = dir

@@ -25,6 +25,24 @@ pub fn is_topic(dir: &Path) -> bool {
     dir.join("InputDocs").is_dir()
 }
 
+/// The topic folders of a Timeline17 directory, sorted; an error when it has none.
+pub fn topic_folders(data_dir: &Path) -> Result<Vec<std::path::PathBuf>, SourceError> {
+    let shown = data_dir.display().to_string();
+    let mut folders: Vec<_> = std::fs::read_dir(data_dir)
+        .map_err(|e| SourceError::new(&shown, e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| is_topic(p))
+        .collect();
+    folders.sort();
+    if folders.is_empty() {
+        return Err(SourceError::new(
+            shown,
+            "no Timeline17 topic folders (<topic>/InputDocs)",
+        ));
+    }
+    Ok(folders)
+}
+
 /// Readable outlet name for a Timeline17 folder suffix ("bbc" -> "BBC").
 pub fn outlet_name(suffix: &str) -> String {
     match suffix.to_ascii_lowercase().as_str() {

@@ -283,12 +283,13 @@ pub(crate) fn json_feed(
     })
 }
 
-/// The latest stories of the front page (two or more independent sources),
-/// newest first.
-async fn front_stories(state: &AppState) -> anyhow::Result<Vec<Story>> {
-    let summaries = state.store.stories(2, FEED_LEN, 0).await?;
+/// The full stories of a list, in its order (stories removed since are skipped).
+async fn full_stories(
+    state: &AppState,
+    summaries: &[lede_model::StorySummary],
+) -> anyhow::Result<Vec<Story>> {
     let mut stories = Vec::with_capacity(summaries.len());
-    for s in &summaries {
+    for s in summaries {
         if let Some(story) = state.store.story(s.id).await? {
             stories.push(story);
         }
@@ -349,10 +350,23 @@ fn failed(e: impl std::fmt::Display) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, "feed unavailable").into_response()
 }
 
-async fn front(state: AppState, headers: HeaderMap, format: Format) -> Response {
+/// A feed of the stories a list holds: `path` is the page the feed stands
+/// for (`/`, `/topics/world`), `feed` the feed's own path without extension.
+async fn list_feed(
+    state: AppState,
+    headers: HeaderMap,
+    format: Format,
+    listed: lede_store::Result<Vec<lede_model::StorySummary>>,
+    title: String,
+    path: &str,
+    feed: &str,
+) -> Response {
     let base = base_url(&state, &headers);
-    let stories = match front_stories(&state).await {
-        Ok(s) => s,
+    let stories = match listed {
+        Ok(summaries) => match full_stories(&state, &summaries).await {
+            Ok(s) => s,
+            Err(e) => return failed(e),
+        },
         Err(e) => return failed(e),
     };
     let ext = match format {
@@ -360,11 +374,18 @@ async fn front(state: AppState, headers: HeaderMap, format: Format) -> Response 
         Format::Json => "json",
     };
     let meta = FeedMeta {
-        title: state.site_title.clone(),
-        home: format!("{base}/"),
-        self_url: format!("{base}/feed.{ext}"),
+        title,
+        home: format!("{base}{path}"),
+        self_url: format!("{base}{feed}.{ext}"),
     };
     respond(&state, format, &base, meta, &stories)
+}
+
+/// The latest stories of the front page (two or more independent sources).
+async fn front(state: AppState, headers: HeaderMap, format: Format) -> Response {
+    let listed = state.store.stories(2, FEED_LEN, 0).await;
+    let title = state.site_title.clone();
+    list_feed(state, headers, format, listed, title, "/", "/feed").await
 }
 
 /// `GET /topics/{slug}.atom` and `.json`: a topic's newest stories (any
@@ -375,35 +396,13 @@ pub(crate) async fn topic_feed(
     topic: Topic,
     format: Format,
 ) -> Response {
-    let base = base_url(&state, &headers);
-    let stories = match topic_stories(&state, topic).await {
-        Ok(s) => s,
-        Err(e) => return failed(e),
-    };
-    let ext = match format {
-        Format::Atom => "atom",
-        Format::Json => "json",
-    };
-    let meta = FeedMeta {
-        title: format!("{} · {}", state.site_title, topic.label()),
-        home: format!("{base}/topics/{}", topic.slug()),
-        self_url: format!("{base}/topics/{}.{ext}", topic.slug()),
-    };
-    respond(&state, format, &base, meta, &stories)
-}
-
-async fn topic_stories(state: &AppState, topic: Topic) -> anyhow::Result<Vec<Story>> {
-    let summaries = state
+    let listed = state
         .store
         .topic_stories(topic.slug(), 0, FEED_LEN, 0)
-        .await?;
-    let mut stories = Vec::with_capacity(summaries.len());
-    for s in &summaries {
-        if let Some(story) = state.store.story(s.id).await? {
-            stories.push(story);
-        }
-    }
-    Ok(stories)
+        .await;
+    let title = format!("{} · {}", state.site_title, topic.label());
+    let path = format!("/topics/{}", topic.slug());
+    list_feed(state, headers, format, listed, title, &path, &path).await
 }
 
 /// `GET /feed.atom`: the latest front-page stories.

@@ -538,17 +538,7 @@ impl Store for PostgresStore {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<StorySummary>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT summary FROM stories WHERE sources >= $1
-             ORDER BY last_published DESC NULLS LAST, id DESC LIMIT $2 OFFSET $3",
-        )
-        .bind(to_i64(min_sources))
-        .bind(to_i64(limit))
-        .bind(to_i64(offset))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db("listing stories"))?;
-        rows.iter().map(|s| summary_from_json(s)).collect()
+        self.list_stories(None, min_sources, limit, offset).await
     }
 
     async fn topic_stories(
@@ -558,18 +548,8 @@ impl Store for PostgresStore {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<StorySummary>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT summary FROM stories WHERE topic = $1 AND sources >= $2
-             ORDER BY last_published DESC NULLS LAST, id DESC LIMIT $3 OFFSET $4",
-        )
-        .bind(topic)
-        .bind(to_i64(min_sources))
-        .bind(to_i64(limit))
-        .bind(to_i64(offset))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db("listing a topic's stories"))?;
-        rows.iter().map(|s| summary_from_json(s)).collect()
+        self.list_stories(Some(topic), min_sources, limit, offset)
+            .await
     }
 
     async fn all_stories(&self) -> Result<Vec<Story>> {
@@ -899,6 +879,41 @@ fn summary_from_json(s: &str) -> Result<StorySummary> {
         context: "story summary",
         source,
     })
+}
+
+impl PostgresStore {
+    /// Written stories (of one topic), newest first: two statements rather
+    /// than `topic = $1 OR $1 IS NULL`, so that each uses its own index.
+    async fn list_stories(
+        &self,
+        topic: Option<&str>,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
+        let sql = match topic {
+            Some(_) => {
+                "SELECT summary FROM stories WHERE topic = $4 AND sources >= $1
+                 ORDER BY last_published DESC NULLS LAST, id DESC LIMIT $2 OFFSET $3"
+            }
+            None => {
+                "SELECT summary FROM stories WHERE sources >= $1
+                 ORDER BY last_published DESC NULLS LAST, id DESC LIMIT $2 OFFSET $3"
+            }
+        };
+        let mut query = sqlx::query_scalar::<_, String>(sql)
+            .bind(to_i64(min_sources))
+            .bind(to_i64(limit))
+            .bind(to_i64(offset));
+        if let Some(t) = topic {
+            query = query.bind(t);
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db("listing stories"))?;
+        rows.iter().map(|s| summary_from_json(s)).collect()
+    }
 }
 
 /// Assign articles to stories and mark the stories touched dirty, inside `tx`.

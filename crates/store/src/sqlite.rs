@@ -538,17 +538,7 @@ impl Store for SqliteStore {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<StorySummary>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT summary FROM stories WHERE sources >= ?
-             ORDER BY last_published DESC, id DESC LIMIT ? OFFSET ?",
-        )
-        .bind(min_sources as i64)
-        .bind(limit as i64)
-        .bind(offset as i64)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db("listing stories"))?;
-        rows.iter().map(|s| summary_from_json(s)).collect()
+        self.list_stories(None, min_sources, limit, offset).await
     }
 
     async fn topic_stories(
@@ -558,18 +548,8 @@ impl Store for SqliteStore {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<StorySummary>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT summary FROM stories WHERE topic = ? AND sources >= ?
-             ORDER BY last_published DESC, id DESC LIMIT ? OFFSET ?",
-        )
-        .bind(topic)
-        .bind(min_sources as i64)
-        .bind(limit as i64)
-        .bind(offset as i64)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db("listing a topic's stories"))?;
-        rows.iter().map(|s| summary_from_json(s)).collect()
+        self.list_stories(Some(topic), min_sources, limit, offset)
+            .await
     }
 
     async fn all_stories(&self) -> Result<Vec<Story>> {
@@ -932,4 +912,39 @@ fn summary_from_json(s: &str) -> Result<StorySummary> {
         context: "story summary",
         source,
     })
+}
+
+impl SqliteStore {
+    /// Written stories (of one topic), newest first: two statements rather
+    /// than `topic = ? OR ? IS NULL`, so that each uses its own index.
+    async fn list_stories(
+        &self,
+        topic: Option<&str>,
+        min_sources: usize,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
+        let sql = match topic {
+            Some(_) => {
+                "SELECT summary FROM stories WHERE topic = ? AND sources >= ?
+                 ORDER BY last_published DESC, id DESC LIMIT ? OFFSET ?"
+            }
+            None => {
+                "SELECT summary FROM stories WHERE sources >= ?
+                 ORDER BY last_published DESC, id DESC LIMIT ? OFFSET ?"
+            }
+        };
+        let mut query = sqlx::query_scalar::<_, String>(sql);
+        if let Some(t) = topic {
+            query = query.bind(t);
+        }
+        let rows = query
+            .bind(min_sources as i64)
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db("listing stories"))?;
+        rows.iter().map(|s| summary_from_json(s)).collect()
+    }
 }
