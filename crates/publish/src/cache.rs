@@ -11,7 +11,8 @@
 //!
 //! Only anonymous `GET`/`HEAD` requests answered `200 OK` with a body under
 //! [`MAX_BODY`] and no `Cache-Control: no-store` are kept; the key is the path with its query string. Entries
-//! are evicted least recently used beyond [`PageCache::capacity`]. (The `lru`
+//! are evicted least recently used beyond [`PageCache::capacity`] entries or
+//! [`DEFAULT_MAX_BYTES`] in all. (The `lru`
 //! crate gives the eviction order; expiry is one `Instant` per entry.)
 
 use std::num::NonZeroUsize;
@@ -39,21 +40,60 @@ struct Entry {
     body: Bytes,
 }
 
-/// Rendered responses kept for `ttl`, at most `capacity` of them.
+impl Entry {
+    /// Bytes the entry holds, its key included (headers are small and counted
+    /// roughly).
+    fn size(&self, key: &str) -> usize {
+        key.len() + self.body.len() + 64 * self.headers.len()
+    }
+}
+
+struct Entries {
+    lru: LruCache<String, Entry>,
+    /// Sum of [`Entry::size`] over `lru`.
+    bytes: usize,
+}
+
+impl Entries {
+    fn remove(&mut self, key: &str) {
+        if let Some(e) = self.lru.pop(key) {
+            self.bytes -= e.size(key);
+        }
+    }
+}
+
+/// Rendered responses kept for `ttl`: at most `capacity` of them and
+/// `max_bytes` in all, least recently used first out.
 pub struct PageCache {
     ttl: Duration,
     capacity: NonZeroUsize,
-    entries: Mutex<LruCache<String, Entry>>,
+    max_bytes: usize,
+    entries: Mutex<Entries>,
 }
 
+/// What the cache holds at most by default: 64 MiB.
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
 impl PageCache {
-    /// A cache keeping each response for `ttl`, and at most `capacity` responses.
+    /// A cache keeping each response for `ttl`, at most `capacity` responses
+    /// and [`DEFAULT_MAX_BYTES`] in all.
     pub fn new(ttl: Duration, capacity: usize) -> Self {
+        Self::with_max_bytes(ttl, capacity, DEFAULT_MAX_BYTES)
+    }
+
+    /// The same with another bound on the bytes held.
+    pub fn with_max_bytes(ttl: Duration, capacity: usize, max_bytes: usize) -> Self {
         let capacity = NonZeroUsize::new(capacity.max(1)).expect("at least 1");
         PageCache {
             ttl,
             capacity,
-            entries: Mutex::new(LruCache::new(capacity)),
+            max_bytes,
+            entries: Mutex::new(Entries {
+                // Unbounded here: `put` evicts by count and by bytes itself,
+                // so that the byte count stays exact.
+                lru: LruCache::unbounded(),
+                bytes: 0,
+            }),
         }
     }
 
@@ -62,12 +102,19 @@ impl PageCache {
         self.capacity.get()
     }
 
-    /// Forget every response (after a change the reader must see at once).
-    pub fn clear(&self) {
-        self.lock().clear();
+    /// Bytes it holds now (bodies, keys and a rough share for headers).
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Entry>> {
+    /// Forget every response (after a change the reader must see at once).
+    pub fn clear(&self) {
+        let mut entries = self.lock();
+        entries.lru.clear();
+        entries.bytes = 0;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A panic while holding the lock leaves nothing half-written worth
         // keeping: go on with the cache as it is.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
@@ -75,10 +122,10 @@ impl PageCache {
 
     fn get(&self, key: &str) -> Option<(HeaderMap, Bytes)> {
         let mut entries = self.lock();
-        match entries.get(key) {
+        match entries.lru.get(key) {
             Some(e) if e.stored.elapsed() < self.ttl => Some((e.headers.clone(), e.body.clone())),
             Some(_) => {
-                entries.pop(key);
+                entries.remove(key);
                 None
             }
             None => None,
@@ -86,14 +133,25 @@ impl PageCache {
     }
 
     fn put(&self, key: String, headers: HeaderMap, body: Bytes) {
-        self.lock().put(
-            key,
-            Entry {
-                stored: Instant::now(),
-                headers,
-                body,
-            },
-        );
+        let entry = Entry {
+            stored: Instant::now(),
+            headers,
+            body,
+        };
+        let size = entry.size(&key);
+        if size > self.max_bytes {
+            return;
+        }
+        let mut entries = self.lock();
+        entries.remove(&key);
+        while entries.lru.len() >= self.capacity.get() || entries.bytes + size > self.max_bytes {
+            match entries.lru.pop_lru() {
+                Some((k, e)) => entries.bytes -= e.size(&k),
+                None => break,
+            }
+        }
+        entries.bytes += size;
+        entries.lru.put(key, entry);
     }
 }
 
@@ -175,5 +233,59 @@ pub(crate) async fn serve_cached(
             *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             failed
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(n: usize) -> Bytes {
+        Bytes::from(vec![b'x'; n])
+    }
+
+    #[test]
+    fn bounded_by_count_and_bytes_least_recently_used_first() {
+        let cache = PageCache::with_max_bytes(Duration::from_secs(60), 3, 10_000);
+        for k in ["/a", "/b", "/c"] {
+            cache.put(k.into(), HeaderMap::new(), body(1_000));
+        }
+        // /a is read, so /b is the least recently used when /d comes.
+        assert!(cache.get("/a").is_some());
+        cache.put("/d".into(), HeaderMap::new(), body(1_000));
+        assert!(cache.get("/b").is_none());
+        assert!(
+            cache.get("/a").is_some() && cache.get("/c").is_some() && cache.get("/d").is_some()
+        );
+        assert_eq!(cache.bytes(), 3 * (1_000 + 2));
+
+        // A big page pushes out as many as it needs to fit the byte bound.
+        cache.put("/big".into(), HeaderMap::new(), body(8_500));
+        assert!(cache.bytes() <= 10_000, "{}", cache.bytes());
+        assert!(cache.get("/big").is_some());
+        // /a and /c were the least recently read; /d stays.
+        assert!(cache.get("/a").is_none() && cache.get("/c").is_none());
+        assert!(cache.get("/d").is_some());
+
+        // One larger than the whole cache is not kept, and evicts nothing.
+        cache.put("/huge".into(), HeaderMap::new(), body(20_000));
+        assert!(cache.get("/huge").is_none() && cache.get("/big").is_some());
+
+        // Replacing a page counts its bytes once.
+        let before = cache.bytes();
+        cache.put("/big".into(), HeaderMap::new(), body(8_500));
+        assert_eq!(cache.bytes(), before);
+
+        cache.clear();
+        assert_eq!(cache.bytes(), 0);
+        assert!(cache.get("/big").is_none());
+    }
+
+    #[test]
+    fn expired_entries_are_not_served_and_free_their_bytes() {
+        let cache = PageCache::new(Duration::ZERO, 10);
+        cache.put("/a".into(), HeaderMap::new(), body(100));
+        assert!(cache.get("/a").is_none());
+        assert_eq!(cache.bytes(), 0);
     }
 }
