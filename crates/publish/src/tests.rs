@@ -2189,3 +2189,19 @@ async fn metrics_speak_prometheus() {
     let (_, headers, _) = send(&app, "GET", "/metrics", None, "").await;
     assert!(headers.get(crate::CACHE_HEADER).is_none());
 }
+
+/// A HEAD request never leaves an empty page in the cache for later GETs.
+#[tokio::test]
+async fn head_requests_do_not_poison_the_page_cache() {
+    let app =
+        router(state(fixture_store().await).with_page_cache(std::time::Duration::from_secs(3600)));
+    let (status, _, body) = send(&app, "HEAD", "/stories/1", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.is_empty(), "HEAD has no body");
+    let (status, _, page) = send(&app, "GET", "/stories/1", None, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Mill Street Bridge"),
+        "GET after HEAD: {page:?}"
+    );
+}
