@@ -223,7 +223,10 @@ fn ends_sentence(text: &str, term_start: usize, end: usize, single_dot: bool) ->
             nw.as_str(),
             "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
         );
-        return !weekday && (is_stopword(&nw) || OPENERS.contains(&nw.as_str()));
+        // Another initial follows ("Oliver J. T. O'Grady"): still the name.
+        let next_initial =
+            nw.chars().count() == 1 && next_word_start[next.len_utf8()..].starts_with('.');
+        return !weekday && !next_initial && (is_stopword(&nw) || OPENERS.contains(&nw.as_str()));
     }
     true
 }
@@ -296,6 +299,13 @@ mod tests {
             vec![
                 "On Jan. 5 the No. 5 line cost 3.5 million.",
                 "John F. Kennedy Airport shut."
+            ]
+        );
+        assert_eq!(
+            split("\"It holds,\" said Ada J. T. Fenwick, the harbour master. Then it rained."),
+            vec![
+                "\"It holds,\" said Ada J. T. Fenwick, the harbour master.",
+                "Then it rained."
             ]
         );
         assert_eq!(

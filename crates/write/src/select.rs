@@ -92,6 +92,10 @@ const BOILERPLATE: &[&str] = &[
     "print this",
     "advertisement",
     "terms of use",
+    "our mailing list",
+    "the form below",
+    "enable javascript",
+    "requires javascript",
     // Captions and embedded players, not reporting.
     "image caption",
     "media caption",
