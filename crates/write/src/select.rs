@@ -96,6 +96,8 @@ const BOILERPLATE: &[&str] = &[
     "the form below",
     "enable javascript",
     "requires javascript",
+    "in the comments",
+    "our gallery",
     // Captions and embedded players, not reporting.
     "image caption",
     "media caption",
