@@ -14,7 +14,7 @@
 //! | a folder | every supported file below it, in sorted path order |
 //! | a Timeline17 root or topic folder | see [`crate::t17`] |
 //!
-//! Problems become error items ([`SourceError`], "path[:line]: reason") and
+//! Problems become error items ([`SourceError`], "path\[:line\]: reason") and
 //! reading goes on: a bad JSON line, an empty file, a broken feed. Files of
 //! unknown kind inside a folder are skipped silently; an explicit path that is
 //! unreadable or of unknown kind is an error item.

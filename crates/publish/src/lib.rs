@@ -63,7 +63,7 @@ use lede_search::SearchIndex;
 use lede_store::Store;
 
 pub use admin::{Admin, RewriteOutcome};
-pub use cache::{PageCache, CACHE_HEADER};
+pub use cache::{PageCache, CACHE_HEADER, DEFAULT_MAX_BYTES as PAGE_CACHE_MAX_BYTES};
 pub use export::{export, ExportReport};
 pub use refresh::{refresh_search, spawn_search_refresher, RefreshReport};
 pub use status::RequestCounters;
