@@ -211,6 +211,7 @@ fn extract_html(doc: &Document, html: &str) -> Result<Article, ExtractError> {
         language,
         text,
         sentences: Vec::new(),
+        paywalled: page.paywalled,
     })
 }
 
@@ -308,6 +309,7 @@ fn extract_text(doc: &Document, text: &str) -> Result<Article, ExtractError> {
             .or_else(|| detect_language(&text)),
         text,
         sentences: Vec::new(),
+        paywalled: None,
     })
 }
 

@@ -26,6 +26,11 @@ pub struct PageMeta {
     pub outlet: Option<String>,
     pub canonical: Option<String>,
     pub language: Option<String>,
+    /// Whether the page says it is behind a paywall: JSON-LD
+    /// `isAccessibleForFree` (the schema.org markup search engines ask
+    /// paywalled news to carry), else `article:content_tier` (`locked`,
+    /// `metered`: paywalled; `free`: not).
+    pub paywalled: Option<bool>,
 }
 
 /// What one JSON-LD article node says.
@@ -37,6 +42,8 @@ struct LdArticle {
     publisher: Option<String>,
     language: Option<String>,
     url: Option<String>,
+    /// `isAccessibleForFree`, on the article or one of its `hasPart`s.
+    accessible_for_free: Option<bool>,
 }
 
 /// Collapse runs of whitespace into single spaces and trim; `None` when empty.
@@ -236,6 +243,19 @@ pub fn read_meta(doc: &Document) -> PageMeta {
                 .and_then(|a| a.language.as_deref().and_then(normalize_lang))
         });
 
+    // --- paywall
+    let paywalled = ld
+        .as_ref()
+        .and_then(|a| a.accessible_for_free)
+        .map(|free| !free)
+        .or_else(|| {
+            get(&["article:content_tier"]).and_then(|t| match t.to_ascii_lowercase().as_str() {
+                "locked" | "metered" => Some(true),
+                "free" => Some(false),
+                _ => None,
+            })
+        });
+
     PageMeta {
         title,
         byline,
@@ -243,6 +263,7 @@ pub fn read_meta(doc: &Document) -> PageMeta {
         outlet,
         canonical,
         language,
+        paywalled,
     }
 }
 
@@ -380,6 +401,25 @@ fn json_ld(doc: &Document) -> Option<LdArticle> {
             }
         }
     }
+    let free = |v: &Value| match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" => Some(true),
+            "false" | "no" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    out.accessible_for_free = art.get("isAccessibleForFree").and_then(free).or_else(|| {
+        let parts: Vec<&Value> = match art.get("hasPart") {
+            Some(Value::Array(v)) => v.iter().collect(),
+            Some(other) => vec![other],
+            None => Vec::new(),
+        };
+        parts
+            .iter()
+            .find_map(|p| p.get("isAccessibleForFree").and_then(free))
+    });
     out.publisher = art.get("publisher").and_then(|p| match p {
         Value::Array(v) => v.iter().find_map(name_of),
         other => name_of(other),
@@ -495,6 +535,46 @@ mod tests {
             m.published.unwrap().to_rfc3339(),
             "2024-05-03T08:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn paywall_from_json_ld_or_content_tier() {
+        let ld = |extra: &str| {
+            format!(
+                r#"<html><head><script type="application/ld+json">
+                {{"@type":"NewsArticle","headline":"Harbour fees rise"{extra}}}
+                </script></head><body></body></html>"#
+            )
+        };
+        let paywalled = |html: &str| read_meta(&Document::from(html)).paywalled;
+        assert_eq!(
+            paywalled(&ld(r#","isAccessibleForFree":false"#)),
+            Some(true)
+        );
+        assert_eq!(
+            paywalled(&ld(r#","isAccessibleForFree":"False""#)),
+            Some(true)
+        );
+        assert_eq!(
+            paywalled(&ld(r#","isAccessibleForFree":"True""#)),
+            Some(false)
+        );
+        assert_eq!(
+            paywalled(&ld(
+                r#","hasPart":{"@type":"WebPageElement","isAccessibleForFree":"False","cssSelector":".locked"}"#
+            )),
+            Some(true)
+        );
+        assert_eq!(paywalled(&ld("")), None);
+        let tier = |t: &str| {
+            format!(
+                r#"<html><head><meta property="article:content_tier" content="{t}"></head></html>"#
+            )
+        };
+        assert_eq!(paywalled(&tier("locked")), Some(true));
+        assert_eq!(paywalled(&tier("metered")), Some(true));
+        assert_eq!(paywalled(&tier("free")), Some(false));
+        assert_eq!(paywalled(&tier("odd")), None);
     }
 
     #[test]

@@ -83,6 +83,10 @@ pub struct Article {
     pub text: String,
     /// Sentences of `text` as byte spans, in order.
     pub sentences: Vec<Span>,
+    /// Whether the page says it is behind a paywall (JSON-LD
+    /// `isAccessibleForFree`, `article:content_tier`); `None` when it does not say.
+    #[serde(default)]
+    pub paywalled: Option<bool>,
 }
 
 impl Article {
@@ -273,6 +277,9 @@ pub struct SourceRef {
     /// When this article is a near-duplicate (wire copy) of another source of the
     /// story, the id of the first copy; such sources count once.
     pub copy_of: Option<ArticleId>,
+    /// Whether the source page is paywalled, when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paywalled: Option<bool>,
 }
 
 /// Another story related to this one, with a one-line teaser.

@@ -299,6 +299,7 @@ pub fn source(a: &Article, copy_of: Option<ArticleId>) -> SourceRef {
         title: a.title.clone(),
         published: a.published,
         copy_of,
+        paywalled: a.paywalled,
     }
 }
 
@@ -327,7 +328,7 @@ pub async fn populate(store: &dyn Store) {
             &["About 12,000 vehicles cross the bridge each day."],
         ],
     );
-    let westport = article(
+    let mut westport = article(
         2,
         "Westport Daily",
         "Eastbrook shuts its busiest bridge",
@@ -338,6 +339,8 @@ pub async fn populate(store: &dyn Store) {
             "Repairs are expected to take six weeks, Mayor Lena Ortiz said on Monday.",
         ]],
     );
+    // Its page says it is for subscribers.
+    westport.paywalled = Some(true);
     let wire = article(
         3,
         "Valley Wire Reprints",

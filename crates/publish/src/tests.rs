@@ -1752,6 +1752,7 @@ fn src(id: ArticleId, outlet: &str, t: Option<chrono::DateTime<Utc>>) -> SourceR
         title: String::new(),
         published: t,
         copy_of: None,
+        paywalled: None,
     }
 }
 
@@ -2204,4 +2205,28 @@ async fn head_requests_do_not_poison_the_page_cache() {
         page.contains("Mill Street Bridge"),
         "GET after HEAD: {page:?}"
     );
+}
+
+/// A source whose page says it is paywalled carries a badge in the sources panel.
+#[tokio::test]
+async fn paywalled_sources_are_marked() {
+    let app = app().await;
+    let (_, _, page) = get(&app, "/stories/1").await;
+    let westport = page
+        .split("<li>")
+        .find(|li| li.contains("Eastbrook shuts its busiest bridge"))
+        .expect("Westport Daily in the sources panel");
+    assert!(
+        westport.contains("<span class=\"paywall\">paywall</span>"),
+        "{westport}"
+    );
+    let herald = page
+        .split("<li>")
+        .find(|li| li.contains("<span class=\"outlet\">The Eastbrook Herald</span>"))
+        .expect("the Herald in the sources panel");
+    assert!(!herald.contains("paywall"), "{herald}");
+    // The API says so too.
+    let (_, story) = get_json(&app, "/api/v1/stories/1").await;
+    let sources = story["sources"].as_array().unwrap();
+    assert!(sources.iter().any(|s| s["paywalled"] == true));
 }

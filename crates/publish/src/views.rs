@@ -151,6 +151,8 @@ pub(crate) struct SourceView {
     pub published: Option<String>,
     /// "wire copy of Outlet: Title" when this source is a near-duplicate.
     pub copy_of: Option<String>,
+    /// The source page says it is behind a paywall.
+    pub paywalled: bool,
 }
 
 /// An independent source with the wire copies that repeat it.
@@ -380,6 +382,7 @@ fn source_view(story: &Story, s: &lede_model::SourceRef) -> SourceView {
         external: external.is_some(),
         published_iso: s.published.map(iso),
         published: s.published.map(fmt_time),
+        paywalled: s.paywalled == Some(true),
         copy_of: s.copy_of.map(
             |orig| match story.sources.iter().find(|o| o.article == orig) {
                 Some(o) => format!("wire copy of {}: {}", o.outlet, o.title),

@@ -59,6 +59,7 @@ fn story(id: i64, headline: &str, dek: &str, lede: &str, sources: &[&Article]) -
                 title: a.title.clone(),
                 published: a.published,
                 copy_of: None,
+                paywalled: None,
             })
             .collect(),
         independent_sources: sources.len(),

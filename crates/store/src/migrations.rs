@@ -30,6 +30,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_topics.sql"),
         postgres: include_str!("../migrations/postgres/0003_topics.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_paywall.sql"),
+        postgres: include_str!("../migrations/postgres/0004_paywall.sql"),
+    },
 ];
 
 /// The schema version this build writes: the last migration's.

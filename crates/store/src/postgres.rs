@@ -163,7 +163,7 @@ impl PostgresStore {
 }
 
 const ARTICLE_COLUMNS: &str =
-    "id, url, canonical_url, outlet, title, byline, published, language, body, sentences";
+    "id, url, canonical_url, outlet, title, byline, published, language, body, sentences, paywalled";
 
 fn article_from_row(row: &PgRow) -> Result<Article> {
     let spans: Vec<(usize, usize)> = serde_json::from_str(row.get::<&str, _>("sentences"))
@@ -182,6 +182,7 @@ fn article_from_row(row: &PgRow) -> Result<Article> {
         language: row.get("language"),
         text: row.get("body"),
         sentences: spans.into_iter().map(|(s, e)| Span::new(s, e)).collect(),
+        paywalled: row.get("paywalled"),
     })
 }
 
@@ -255,8 +256,8 @@ impl Store for PostgresStore {
         let spans: Vec<(usize, usize)> = a.sentences.iter().map(|s| (s.start, s.end)).collect();
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO articles (url, canonical_url, content_hash, outlet, title, byline,
-                published, language, body, sentences, added)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                published, language, body, sentences, added, paywalled)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT DO NOTHING
              RETURNING id",
         )
@@ -271,6 +272,7 @@ impl Store for PostgresStore {
         .bind(&a.text)
         .bind(serde_json::to_string(&spans).expect("spans serialise"))
         .bind(Utc::now())
+        .bind(a.paywalled)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db("inserting an article"))?;

@@ -215,7 +215,7 @@ async fn migrate(conn: &mut SqliteConnection) -> Result<()> {
 }
 
 const ARTICLE_COLUMNS: &str =
-    "id, url, canonical_url, outlet, title, byline, published, language, body, sentences";
+    "id, url, canonical_url, outlet, title, byline, published, language, body, sentences, paywalled";
 
 fn article_from_row(row: &SqliteRow) -> Result<Article> {
     let spans: Vec<(usize, usize)> = serde_json::from_str(&row.get::<String, _>("sentences"))
@@ -234,6 +234,7 @@ fn article_from_row(row: &SqliteRow) -> Result<Article> {
         language: row.get("language"),
         text: row.get("body"),
         sentences: spans.into_iter().map(|(s, e)| Span::new(s, e)).collect(),
+        paywalled: row.get("paywalled"),
     })
 }
 
@@ -294,8 +295,8 @@ impl Store for SqliteStore {
         let spans: Vec<(usize, usize)> = a.sentences.iter().map(|s| (s.start, s.end)).collect();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO articles (url, canonical_url, content_hash, outlet, title, byline,
-                published, language, body, sentences, added)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                published, language, body, sentences, added, paywalled)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&a.url)
         .bind(&a.canonical_url)
@@ -308,6 +309,7 @@ impl Store for SqliteStore {
         .bind(&a.text)
         .bind(serde_json::to_string(&spans).expect("spans serialise"))
         .bind(ts(&Utc::now()))
+        .bind(a.paywalled)
         .fetch_one(&mut *tx)
         .await
         .map_err(db("inserting an article"))?;

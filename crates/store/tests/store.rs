@@ -69,6 +69,19 @@ async fn articles_are_stored_once(db: Arc<TestDb>) {
     let Inserted::New(id) = first else {
         panic!("first insert must be new")
     };
+    // What the page said of its paywall is kept (not said: None).
+    assert_eq!(store.article(id).await.unwrap().unwrap().paywalled, None);
+    let mut locked = article(
+        "https://herald.example/locked",
+        "Subscribers read first about the bridge.",
+        3,
+    );
+    locked.paywalled = Some(true);
+    let locked_id = store.insert_article(&locked).await.unwrap().id();
+    assert_eq!(
+        store.article(locked_id).await.unwrap().unwrap().paywalled,
+        Some(true)
+    );
     // Same URL.
     assert_eq!(
         store.insert_article(&a).await.unwrap(),
@@ -93,7 +106,7 @@ async fn articles_are_stored_once(db: Arc<TestDb>) {
     assert_eq!(back.text, a.text);
     assert_eq!(back.published, a.published);
     assert_eq!(back.sentence(0), "The old bridge closed on Monday.");
-    assert_eq!(store.stats().await.unwrap().articles, 1);
+    assert_eq!(store.stats().await.unwrap().articles, 2);
     // Reading several keeps the order asked for and skips missing ids.
     let b = store
         .insert_article(&article("https://herald.example/b", "Tolls rose.", 4))
@@ -527,7 +540,7 @@ async fn schema_version_is_current(db: Arc<TestDb>) {
     let (a, b) = tokio::join!(db.open(), db.open());
     assert_eq!(a.schema_version().await.unwrap(), SCHEMA_VERSION);
     assert_eq!(b.schema_version().await.unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 3);
+    assert_eq!(SCHEMA_VERSION, 4);
 }
 
 /// Claimers on two handles take all due feeds in small batches: each feed

@@ -355,6 +355,7 @@ fn sources(articles: &[&Article], copies: &HashMap<ArticleId, ArticleId>) -> Vec
             title: a.title.clone(),
             published: a.published,
             copy_of: copies.get(&a.id).copied(),
+            paywalled: a.paywalled,
         })
         .collect()
 }

@@ -1,0 +1,3 @@
+-- lede schema, version 4: whether a source page says it is paywalled
+-- (NULL when it does not say), for the story's sources panel.
+ALTER TABLE articles ADD COLUMN paywalled BOOLEAN;
