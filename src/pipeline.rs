@@ -12,7 +12,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use chrono::{Duration, Utc};
 use lede_cluster::{ClusterConfig, ClusterDoc, Clusterer, NearDuplicates, StoryProfile};
-use lede_model::{Article, ArticleId, Document, RelatedStory, Story, StoryId};
+use lede_model::{Analysis, Article, ArticleId, Document, RelatedStory, Story, StoryId};
 use lede_store::{Inserted, Store};
 use lede_write::{ExtractiveWriter, StoryInput, Writer};
 
@@ -149,9 +149,7 @@ impl StoryWriters {
         let Some(llm) = &self.llm else {
             return write_story(&self.extractive, id, articles, previous);
         };
-        let analyzer = crate::analyze::analyzer();
-        let analyses: Vec<_> = articles.iter().map(|a| analyzer.analyze(a)).collect();
-        let copies = wire_copies(articles);
+        let (analyses, copies) = analyze_all(articles);
         let input = StoryInput {
             id,
             articles,
@@ -160,7 +158,7 @@ impl StoryWriters {
             previous,
             now: Utc::now(),
         };
-        let (story, fallback) = llm
+        let (mut story, fallback) = llm
             .write_verified(&input, |s| {
                 lede_verify::verify_story(s, articles);
             })
@@ -171,6 +169,7 @@ impl StoryWriters {
                 "LLM writer fell back to the extractive writer: {reason}"
             );
         }
+        story.topic = topic_of(articles);
         story
     }
 }
@@ -400,9 +399,7 @@ pub fn draft_story(
     articles: &[Article],
     previous: Option<&Story>,
 ) -> Story {
-    let analyzer = crate::analyze::analyzer();
-    let analyses: Vec<_> = articles.iter().map(|a| analyzer.analyze(a)).collect();
-    let copies = wire_copies(articles);
+    let (analyses, copies) = analyze_all(articles);
     let mut story = writer.write(&StoryInput {
         id,
         articles,
@@ -411,13 +408,26 @@ pub fn draft_story(
         previous,
         now: Utc::now(),
     });
-    story.topic = lede_analyze::topic::story_topic(
+    story.topic = topic_of(articles);
+    story
+}
+
+/// What every writer reads besides the articles: each one's analysis, and
+/// which are wire copies of which.
+fn analyze_all(articles: &[Article]) -> (Vec<Analysis>, HashMap<ArticleId, ArticleId>) {
+    let analyzer = crate::analyze::analyzer();
+    let analyses = articles.iter().map(|a| analyzer.analyze(a)).collect();
+    (analyses, wire_copies(articles))
+}
+
+/// The front-page section a story's articles put it in (a topic slug).
+fn topic_of(articles: &[Article]) -> Option<String> {
+    lede_analyze::topic::story_topic(
         articles
             .iter()
             .map(|a| (a.url.as_str(), a.title.as_str(), a.text.as_str())),
     )
-    .map(|t| t.slug().to_string());
-    story
+    .map(|t| t.slug().to_string())
 }
 
 /// Wire copies among a story's articles (oldest first): article -> the earlier

@@ -570,11 +570,6 @@ pub fn topic_from_text(title: &str, text: &str) -> Option<Topic> {
     (score >= MIN_SCORE && f64::from(score) >= LEAD * f64::from(second)).then_some(best)
 }
 
-/// An article's topic: its URL's section, else its words'.
-pub fn article_topic(url: &str, title: &str, text: &str) -> Option<Topic> {
-    topic_from_url(url).or_else(|| topic_from_text(title, text))
-}
-
 /// A story's topic: the one most of its articles have (an article filed under
 /// a section in its URL counts twice); none when no article has one.
 pub fn story_topic<'a>(

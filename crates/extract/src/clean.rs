@@ -292,14 +292,15 @@ pub(crate) fn clean_lines(
     let mut after_tags_label = false;
     for line in lines {
         let key = norm_key(&line);
+        let tags_label = is_label(&key, TAGS_LABELS);
         let tags_list = after_tags_label && is_keyword_list(&line);
-        after_tags_label = is_label(&key, TAGS_LABELS);
+        after_tags_label = tags_label;
         if key.is_empty()
             || title_key.as_deref() == Some(key.as_str())
             || link_lists.contains(&key)
             || (key.chars().count() >= MIN_REPEAT_WEIGHT && !seen.insert(key.clone()))
             || tags_list
-            || is_label(&key, TAGS_LABELS)
+            || tags_label
             || is_label(&key, AD_LABELS)
             || is_byline_or_dateline(&line)
             || is_caption(&line)

@@ -175,9 +175,8 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
 struct FeedRow {
     url: String,
     title: String,
+    /// "dead", "failing" or "ok", shown and used as the row's CSS class.
     state: &'static str,
-    /// CSS class of the state.
-    class: &'static str,
     last_fetched: String,
     detail: String,
 }
@@ -209,7 +208,6 @@ pub(crate) async fn page(State(state): State<AppState>) -> Result<Response, Page
     let snap = snapshot(&state)
         .await
         .map_err(|e| PageError::internal(&state.site_title, e))?;
-    let (ok, failing, dead) = health_counts(&snap.feeds, snap.now);
     let busiest = snap.per_hour.iter().map(|h| h.1).max().unwrap_or(0).max(1);
     let hours = snap
         .per_hour
@@ -224,10 +222,9 @@ pub(crate) async fn page(State(state): State<AppState>) -> Result<Response, Page
         .feeds
         .iter()
         .map(|f| {
-            let (rank, state, class, detail) = match f.health(snap.now, FEED_DEAD_AFTER) {
+            let (rank, state, detail) = match f.health(snap.now, FEED_DEAD_AFTER) {
                 FeedHealth::Dead { since, errors } => (
                     0,
-                    "dead",
                     "dead",
                     format!(
                         "failing since {} ({errors} errors; polled daily): {}",
@@ -238,7 +235,6 @@ pub(crate) async fn page(State(state): State<AppState>) -> Result<Response, Page
                 FeedHealth::Failing { since, errors } => (
                     1,
                     "failing",
-                    "failing",
                     format!(
                         "since {} ({errors} in a row): {}",
                         fmt_time(since),
@@ -247,7 +243,6 @@ pub(crate) async fn page(State(state): State<AppState>) -> Result<Response, Page
                 ),
                 FeedHealth::Ok => (
                     2,
-                    "ok",
                     "ok",
                     f.last_changed
                         .map(|t| format!("last new item {}", fmt_time(t)))
@@ -260,7 +255,6 @@ pub(crate) async fn page(State(state): State<AppState>) -> Result<Response, Page
                     url: f.url.clone(),
                     title: f.title.clone().unwrap_or_default(),
                     state,
-                    class,
                     last_fetched: f
                         .last_fetched
                         .map(fmt_time)
@@ -270,6 +264,9 @@ pub(crate) async fn page(State(state): State<AppState>) -> Result<Response, Page
             )
         })
         .collect();
+    // Counted from the rows' ranks (0 dead, 1 failing, 2 ok), before the cut.
+    let count = |rank: u8| feeds.iter().filter(|f| f.0 == rank).count();
+    let (dead, failing, ok) = (count(0), count(1), count(2));
     feeds.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.url.cmp(&b.1.url)));
     let more_feeds = feeds.len().saturating_sub(MAX_FEEDS);
     feeds.truncate(MAX_FEEDS);
