@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::{Duration, Utc};
-use lede_cluster::{ClusterConfig, ClusterDoc, Clusterer, NearDuplicates, StoryProfile};
+use lede_cluster::{wire_copies, ClusterConfig, ClusterDoc, Clusterer, StoryProfile};
 use lede_model::{Analysis, Article, ArticleId, Document, RelatedStory, Story, StoryId};
 use lede_store::{Inserted, Store};
 use lede_write::{ExtractiveWriter, StoryInput, Writer};
@@ -428,21 +428,6 @@ fn topic_of(articles: &[Article]) -> Option<String> {
             .map(|a| (a.url.as_str(), a.title.as_str(), a.text.as_str())),
     )
     .map(|t| t.slug().to_string())
-}
-
-/// Wire copies among a story's articles (oldest first): article -> the earlier
-/// article it nearly duplicates.
-pub fn wire_copies(articles: &[Article]) -> HashMap<ArticleId, ArticleId> {
-    let mut sorted: Vec<&Article> = articles.iter().collect();
-    sorted.sort_by_key(|a| (a.published, a.id));
-    let mut index = NearDuplicates::new();
-    let mut copies = HashMap::new();
-    for a in sorted {
-        if let Some(original) = index.check_and_insert(a.id, &a.text) {
-            copies.insert(a.id, original);
-        }
-    }
-    copies
 }
 
 /// Whether a rewrite changed nothing a reader sees (version, time and change

@@ -85,7 +85,7 @@ mod neardup;
 mod online;
 mod related;
 
-pub use neardup::NearDuplicates;
+pub use neardup::{wire_copies, NearDuplicates};
 pub use online::{
     Assignment, Candidate, ClusterConfig, ClusterDoc, Clusterer, JoinModel, PreparedDoc, FEATURES,
     FEATURE_NAMES,

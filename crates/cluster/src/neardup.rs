@@ -3,7 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, Utc};
-use lede_model::ArticleId;
+use lede_model::{Article, ArticleId};
 use lede_text::words;
 
 /// Words per shingle.
@@ -277,4 +277,19 @@ const fn seeds() -> [u64; HASHES] {
         i += 1;
     }
     out
+}
+
+/// Wire copies among a story's articles: article -> the earlier article it
+/// nearly duplicates (articles taken oldest first, ties by id).
+pub fn wire_copies(articles: &[Article]) -> HashMap<ArticleId, ArticleId> {
+    let mut sorted: Vec<&Article> = articles.iter().collect();
+    sorted.sort_by_key(|a| (a.published, a.id));
+    let mut index = NearDuplicates::new();
+    let mut copies = HashMap::new();
+    for a in sorted {
+        if let Some(original) = index.check_and_insert(a.id, &a.text) {
+            copies.insert(a.id, original);
+        }
+    }
+    copies
 }

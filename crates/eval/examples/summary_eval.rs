@@ -3,29 +3,13 @@
 //! verify), without building the whole binary:
 //! `cargo run --release -p lede-eval --example summary_eval -- ../shared/data/multinews/validation.jsonl 300`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::Utc;
 use lede_analyze::Analyzer;
-use lede_cluster::NearDuplicates;
-use lede_model::{Article, ArticleId, Story};
+use lede_cluster::wire_copies;
+use lede_model::{Article, Story};
 use lede_write::{ExtractiveWriter, StoryInput, Writer, WriterConfig};
-
-/// Wire copies among a story's articles (oldest first): article -> the earlier
-/// article it nearly duplicates. The same rule as the pipeline's.
-fn wire_copies(articles: &[Article]) -> HashMap<ArticleId, ArticleId> {
-    let mut sorted: Vec<&Article> = articles.iter().collect();
-    sorted.sort_by_key(|a| (a.published, a.id));
-    let mut index = NearDuplicates::new();
-    let mut copies = HashMap::new();
-    for a in sorted {
-        if let Some(original) = index.check_and_insert(a.id, &a.text) {
-            copies.insert(a.id, original);
-        }
-    }
-    copies
-}
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
