@@ -75,9 +75,11 @@ pub async fn import_paths(
                     Inserted::New(id) => ("stored", id),
                     Inserted::Duplicate(id) => ("duplicate", id),
                 };
-                if let Err(e) =
-                    writeln!(out, "{what}\t{id}\t{}", doc.url).and_then(|()| out.flush())
-                {
+                // One write call for the whole line: `writeln!` on a file
+                // makes a system call per piece, and a kill between two
+                // leaves half a line that the next run's lines continue.
+                let line = format!("{what}\t{id}\t{}\n", doc.url);
+                if let Err(e) = out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                     eprintln!("cannot write the acknowledgement of {}: {e}", doc.url);
                 }
             }
