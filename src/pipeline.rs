@@ -304,9 +304,13 @@ async fn cluster_unassigned(store: &Arc<dyn Store>, worker: &str) -> Result<usiz
             break;
         }
         let mut assignments = Vec::with_capacity(batch.len());
-        for a in batch {
-            let assignment = clusterer.add(&cluster_doc(a));
-            assignments.push((a.id, assignment.story));
+        let docs: Vec<ClusterDoc> = batch.iter().map(cluster_doc).collect();
+        // The whole batch counts into the word frequencies first, so that its
+        // first articles are not compared under a nearly empty vocabulary.
+        clusterer.anticipate(&docs);
+        for doc in &docs {
+            let assignment = clusterer.add(doc);
+            assignments.push((doc.id, assignment.story));
             progress.inc();
         }
         // One transaction: the assignments and the stories' dirty marks.

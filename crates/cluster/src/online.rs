@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use chrono::{DateTime, Utc};
 use lede_model::{ArticleId, StoryId};
 
-use crate::features::{add_scaled, dot, keep_top, norm, views, SparseVec, ViewSpec, Vocab};
+use crate::features::{add_scaled, dot, keep_top, norm, views, SparseVec, ViewSpec, Views, Vocab};
 
 /// One article as the clusterer sees it.
 #[derive(Debug, Clone, Copy)]
@@ -214,6 +214,9 @@ pub struct Clusterer {
     /// Latest time seen; stories are retired against it.
     clock: Option<i64>,
     swept_at: Option<i64>,
+    /// Views of articles announced by [`Clusterer::anticipate`], already
+    /// counted into the document frequencies, waiting for their `add`.
+    anticipated: HashMap<ArticleId, Views>,
 }
 
 impl Clusterer {
@@ -228,6 +231,29 @@ impl Clusterer {
             prev_time: None,
             clock: None,
             swept_at: None,
+            anticipated: HashMap::new(),
+        }
+    }
+
+    /// Count articles about to be added into the document frequencies now,
+    /// before any of them is assigned: a batch known in advance (a worker's
+    /// round, an import) then weighs its first articles with what the whole
+    /// batch says. Without it, a fresh clusterer's first articles see almost
+    /// no frequencies, a template's shared words weigh as much as the names
+    /// that tell two events apart, and two events of one kind (two council
+    /// votes on one day) can merge. Each anticipated article must then be
+    /// passed to [`Clusterer::add`] (or [`Clusterer::prepare`]) once.
+    pub fn anticipate(&mut self, docs: &[ClusterDoc]) {
+        let spec = ViewSpec {
+            lead_words: self.config.lead_words,
+        };
+        for doc in docs {
+            if self.anticipated.contains_key(&doc.id) {
+                continue;
+            }
+            let v = views(&mut self.vocab, doc.title, doc.text, spec);
+            self.vocab.observe(v.body.iter().map(|&(t, _)| t));
+            self.anticipated.insert(doc.id, v);
         }
     }
 
@@ -301,8 +327,14 @@ impl Clusterer {
         let spec = ViewSpec {
             lead_words: self.config.lead_words,
         };
-        let mut v = views(&mut self.vocab, doc.title, doc.text, spec);
-        self.vocab.observe(v.body.iter().map(|&(t, _)| t));
+        let mut v = match self.anticipated.remove(&doc.id) {
+            Some(v) => v,
+            None => {
+                let v = views(&mut self.vocab, doc.title, doc.text, spec);
+                self.vocab.observe(v.body.iter().map(|&(t, _)| t));
+                v
+            }
+        };
         let vocab = &self.vocab;
         let mut out: ViewVecs = [
             std::mem::take(&mut v.body),
