@@ -580,6 +580,35 @@ fn timex_types_values_and_extents() {
 }
 
 #[test]
+fn timex_spelled_years_fiscal_spans_and_clause_tense() {
+    // Wednesday 2031-05-14.
+    let dct = date(2031, 5, 14);
+    let got = timexes(
+        "Mr. Brandt, 58, will succeed Ana J. Moll Feb. 3 as head of Tarn Mills. \
+         Tarn earned 4 million crowns in the year ended March 31, and expects to close \
+         the sale by year-end. Prices have climbed in recent months. \
+         The mill opened in nineteen sixty-two and the town hall in the year two thousand, \
+         while two thousand people watched. The board met Tuesday evening.",
+        dct,
+    );
+    assert_eq!(
+        got,
+        vec![
+            // "will succeed" is the future despite its "-ed" and the initials
+            // between the verb and the date.
+            ("Feb. 3", "DATE", "2032-02-03".to_string()),
+            ("the year", "DURATION", "P1Y".to_string()),
+            ("March 31", "DATE", "2031-03-31".to_string()),
+            ("year-end", "DATE", "2031-12-31".to_string()),
+            ("recent months", "DURATION", "PXM".to_string()),
+            ("nineteen sixty-two", "DATE", "1962".to_string()),
+            ("the year two thousand", "DATE", "2000".to_string()),
+            ("Tuesday evening", "DATE", "2031-05-13TEV".to_string()),
+        ]
+    );
+}
+
+#[test]
 fn timex_relative_units_and_quantities() {
     let dct = date(2031, 5, 14);
     let got = timexes(

@@ -6,7 +6,7 @@
 //!
 //! - DATE: calendar points at any granularity: `1998-08-07` ("Friday",
 //!   "Aug. 7", "yesterday"), `1998-08` ("last month", "late August"), `1998`
-//!   ("this year", "fiscal 1998"), `1998-W32` ("this week"), `1998-W31-WE`
+//!   ("this year", "fiscal 1998", "nineteen ninety-eight"), `1998-W32` ("this week"), `1998-W31-WE`
 //!   ("last weekend"), `1998-Q3` ("the third quarter", "third-quarter"),
 //!   `1998-SU` ("this summer"), `199` ("the 1990s"), `19` ("the 20th
 //!   century"), and the references `PRESENT_REF` ("now", "currently"),
@@ -14,7 +14,8 @@
 //! - TIME: a part of a day or a clock time: `1998-08-07TNI` ("last night"),
 //!   `1998-08-07T10:35` ("10:35 a.m.");
 //! - DURATION: `P3Y` ("three years", "the past three years", "three-year"),
-//!   `PT5H`, `P2W`, `PXY` ("years", "several years");
+//!   `PT5H`, `P2W`, `PXY` ("years", "several years"), `P1Y` ("the year
+//!   ended March 31");
 //! - SET: `P1D` ("daily", "every day"), `XXXX-WXX-4` ("each Thursday").
 //!
 //! Extents follow TimeML: no leading preposition, but determiners, modifiers
@@ -24,7 +25,9 @@
 //! Relative expressions resolve against the DCT. Where the direction is not
 //! given ("Friday", "March 5", "in May") the tense of the surrounding clause
 //! decides: a future clause ("will meet Friday") looks forward, anything else
-//! back, because news mostly reports what happened. Quarters without a year
+//! back, because news mostly reports what happened. The clause is the
+//! sentence as [`lede_text::split_sentences`] cuts it, so abbreviations and
+//! initials do not hide the verb ("will succeed Ana J. Moll Feb. 3"). Quarters without a year
 //! are the most recent such quarter; "a year ago" in a sentence about a
 //! quarter is that quarter a year before, as financial news means it.
 //!
@@ -92,7 +95,9 @@ pub(crate) struct Found {
 
 const WD: &str = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 const MON: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Jan\b|Feb\b|Aug\b|Sept\b|Oct\b|Nov\b|Dec\b)";
-const YEAR: &str = r"(?:1[6-9]|20)\d\d";
+/// A year in digits, or spelled out as speech transcripts write it
+/// ("nineteen ninety-six", "two thousand"); [`year_number`] reads both.
+const YEAR: &str = r"(?:(?:1[6-9]|20)\d\d|(?i:nineteen[\s-]+(?:hundred|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)\b|two\s+thousand(?:(?:\s+and)?[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)?))";
 /// Edge modifiers kept in the extent but not changing the value.
 const EDGE: &str = r"\b(?:(?i:early|earlier|late|later|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+rest\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|the\s+last\s+half\s+of|end\s+of|beginning\s+of|start\s+of|middle\s+of|sometime|some\s+time)[\s-]+)+$";
 const NUMW: &str = r"(?:\d+(?:\.\d+)?|(?i:a\s+couple\s+of|a\s+few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a\s+hundred|few|several|some|many|a\s+number\s+of)(?:-(?i:one|two|three|four|five|six|seven|eight|nine))?)";
@@ -227,7 +232,7 @@ fn res() -> &'static Res {
         Res {
             rules,
             trigger: re(format!(
-                r"\d|{MON}|{WD}|\b(?i:yesterday|today|tomorrow|tonight|overnight|morning|afternoon|evening|night|week|month|year|quarter|period|decade|centur|spring|summer|fall|autumn|winter|now|current|recent|previous|formerly|presently|present|nowadays|future|soon|term|later|daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly|biweekly|semiannually|noon|midnight|midday|day|hour|minute|second|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|thanksgiving|christmas|halloween|new\s+year|independence|valentine|labor|memorial|veterans|election)"
+                r"\d|{MON}|{WD}|\b(?i:yesterday|today|tomorrow|tonight|overnight|morning|afternoon|evening|night|week|month|year|quarter|period|decade|centur|spring|summer|fall|autumn|winter|now|current|recent|previous|formerly|presently|present|nowadays|future|soon|term|later|daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly|biweekly|semiannually|noon|midnight|midday|day|hour|minute|second|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|nineteen|thousand|thanksgiving|christmas|halloween|new\s+year|independence|valentine|labor|memorial|veterans|election)"
             )),
             edge: re(EDGE.into()),
             lead: re(r"\b(?:(?i:about|around|nearly|almost|approximately|roughly|more\s+than|less\s+than|fewer\s+than|at\s+least|up\s+to|only|just|another|an\s+additional|an\s+extra|the|a|its|their|his|her|each\s+of\s+the|past|last|next|first|coming|previous|latest|final|following|preceding|initial|remaining|same)\s+)+$".into()),
@@ -346,6 +351,61 @@ pub(crate) fn infer_year(month: u32, day: u32, dct: NaiveDate, tense: Tense) -> 
         .or_else(|| NaiveDate::from_ymd_opt(y, month, day))
 }
 
+/// The number of a year written in digits or in words (see [`YEAR`]).
+fn year_number(s: &str) -> Option<i64> {
+    if let Ok(y) = s.parse() {
+        return Some(y);
+    }
+    fn word(w: &str) -> Option<i64> {
+        const WORDS: [&str; 20] = [
+            "",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ];
+        const TENS: [&str; 8] = [
+            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        ];
+        if let Some(i) = WORDS.iter().position(|x| *x == w) {
+            return Some(i as i64);
+        }
+        TENS.iter()
+            .position(|x| *x == w)
+            .map(|i| 20 + 10 * i as i64)
+    }
+    let lower = s.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    match words.as_slice() {
+        ["two", "thousand", rest @ ..] => {
+            Some(2000 + rest.iter().map(|w| word(w)).sum::<Option<i64>>()?)
+        }
+        ["nineteen", "hundred"] => Some(1900),
+        ["nineteen", rest @ ..] if !rest.is_empty() => {
+            Some(1900 + rest.iter().map(|w| word(w)).sum::<Option<i64>>()?)
+        }
+        _ => None,
+    }
+}
+
 fn add_months(y: i32, m: u32, delta: i32) -> (i32, u32) {
     let total = y * 12 + m as i32 - 1 + delta;
     (total.div_euclid(12), total.rem_euclid(12) as u32 + 1)
@@ -396,6 +456,12 @@ pub(crate) enum Tense {
     Unknown,
 }
 
+/// Words the past-tense pattern's `-ed` takes that are not past tense.
+const NOT_PAST: &[&str] = &[
+    "need", "succeed", "proceed", "exceed", "indeed", "feed", "speed", "seed", "heed", "breed",
+    "bleed", "hundred", "red", "bed", "shed", "wed", "embed",
+];
+
 pub(crate) fn tense(sentence: &str, pos: usize) -> Tense {
     let r = res();
     let pos = pos.min(sentence.len());
@@ -404,8 +470,29 @@ pub(crate) fn tense(sentence: &str, pos: usize) -> Tense {
         .find(|&p| sentence.is_char_boundary(p))
         .unwrap_or(0);
     let (pre, post) = sentence.split_at(pos);
-    let lf = r.future.find_iter(pre).last().map(|m| m.start());
-    let lp = r.past.find_iter(pre).last().map(|m| m.start());
+    let future = r.future.find_iter(pre).last();
+    let lf = future.map(|m| m.start());
+    let lp = r
+        .past
+        .find_iter(pre)
+        .filter(|m| {
+            // A participle right after a future marker belongs to it
+            // ("will succeed", "will be named", "is expected to be completed").
+            let verb_of_future = m.as_str().ends_with("ed")
+                && future.is_some_and(|f| {
+                    let modal = matches!(
+                        f.as_str(),
+                        "will" | "won't" | "shall" | "would" | "could" | "might" | "'ll" | "’ll"
+                    ) || f.as_str().ends_with(" to");
+                    modal && f.end() <= m.start() && {
+                        let between = &pre[f.end()..m.start()];
+                        !between.contains([',', ';']) && between.split_whitespace().count() <= 2
+                    }
+                });
+            !verb_of_future && !NOT_PAST.contains(&m.as_str())
+        })
+        .last()
+        .map(|m| m.start());
     let pick = |f: Option<usize>, p: Option<usize>, later_wins: bool| match (f, p) {
         (Some(f), Some(p)) => {
             if (f >= p) == later_wins {
@@ -465,16 +552,33 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
 struct Scan<'a> {
     text: &'a str,
     dct: NaiveDate,
+    /// The text's sentences, split on first use: the tense of a clause must
+    /// reach past abbreviations ("will succeed Daniel P. Davison Feb. 1"),
+    /// which the plain ". " cut of [`sentence_around`] stops at.
+    sentences: std::cell::OnceCell<Vec<lede_model::Span>>,
 }
 
 impl Scan<'_> {
+    /// The sentence holding `start..end`: the splitter's when one sentence
+    /// holds it all, else the plain cut around it.
+    fn sentence(&self, start: usize, end: usize) -> (usize, usize) {
+        let spans = self
+            .sentences
+            .get_or_init(|| lede_text::split_sentences(self.text));
+        let i = spans.partition_point(|sp| sp.end <= start);
+        match spans.get(i) {
+            Some(sp) if sp.start <= start && end <= sp.end => (sp.start, sp.end),
+            _ => sentence_around(self.text, start, end),
+        }
+    }
+
     fn tense_at(&self, start: usize, end: usize) -> Tense {
-        let (s, e) = sentence_around(self.text, start, end);
+        let (s, e) = self.sentence(start, end);
         tense(&self.text[s..e], start - s)
     }
 
     fn sentence_mentions(&self, start: usize, end: usize, word: &str) -> bool {
-        let (s, e) = sentence_around(self.text, start, end);
+        let (s, e) = self.sentence(start, end);
         self.text[s..e].to_ascii_lowercase().contains(word)
     }
 
@@ -574,6 +678,7 @@ impl Scan<'_> {
         let dct = self.dct;
         let g = |k: &str| c.name(k).map(|x| x.as_str());
         let gi = |k: &str| g(k).and_then(|x| x.parse::<i64>().ok());
+        let gy = |k: &str| g(k).and_then(year_number);
         let low = |k: &str| g(k).map(str::to_ascii_lowercase);
         let after = &text[end..];
         let out = |kind, value: String, anchored| Some((start, end, kind, value, anchored));
@@ -584,7 +689,7 @@ impl Scan<'_> {
                 if !(1..=31).contains(&d) {
                     return None;
                 }
-                match gi("y") {
+                match gy("y") {
                     Some(y) => out(
                         Date,
                         day_value(NaiveDate::from_ymd_opt(y as i32, mo, d as u32)?),
@@ -659,7 +764,7 @@ impl Scan<'_> {
                         }
                     }
                 }
-                if let Some(y) = gi("y") {
+                if let Some(y) = gy("y") {
                     return out(Date, format!("{y}-{mo:02}"), false);
                 }
                 let y = match (low("rel").as_deref(), modifier.as_deref()) {
@@ -700,6 +805,15 @@ impl Scan<'_> {
                 // A year standing alone in a run of numbers is a quantity.
                 let w = self.word_before(base + c.name("y")?.start());
                 if g("fiscal").is_none() && w.chars().all(|ch| ch.is_ascii_digit()) && !w.is_empty()
+                {
+                    return None;
+                }
+                let y = year_number(y)?;
+                // "two thousand" alone is a number ("two thousand people");
+                // it is a year after "the year" or "fiscal".
+                if y >= 2000
+                    && !g("y")?.starts_with(|c: char| c.is_ascii_digit())
+                    && g("fiscal").is_none()
                 {
                     return None;
                 }
@@ -788,7 +902,14 @@ impl Scan<'_> {
                     return out(Set, format!("XXXX-WXX-{n}{part}"), false);
                 }
                 let d = self.weekday_date(wd, g("mod"), self.tense_at(start, end))?;
-                out(Date, day_value(d), true)
+                // TimeML annotators write the part of the day for "Friday
+                // evening" (...TEV) but mostly leave "Friday morning" and
+                // "Friday night" at the day (or tag the weekday alone).
+                let part = match low("part").as_deref() {
+                    Some("evening") => "TEV",
+                    _ => "",
+                };
+                out(Date, format!("{}{part}", day_value(d)), true)
             }
             Rule::RelUnit => {
                 let modifier = low("mod")?;
@@ -847,6 +968,21 @@ impl Scan<'_> {
                 if after.starts_with(['-', '\'']) {
                     return None; // "the year-earlier ...", "the year's"
                 }
+                // "the year ended March 31" is the twelve months up to that
+                // day, a duration (TimeML), not the current year.
+                let rest = after.trim_start();
+                if ["ended", "ending", "that ended", "which ended"]
+                    .iter()
+                    .any(|w| rest.starts_with(w))
+                {
+                    let v = match unit.as_str() {
+                        "year" => "P1Y",
+                        "month" => "P1M",
+                        "week" => "P1W",
+                        _ => return None,
+                    };
+                    return out(TimexKind::Duration, v.to_string(), false);
+                }
                 let v = match unit.as_str() {
                     "year" => format!("{}", dct.year()),
                     "month" => format!("{}-{:02}", dct.year(), dct.month()),
@@ -869,7 +1005,7 @@ impl Scan<'_> {
                     't' | '3' => 3,
                     _ => 4,
                 };
-                let y = match (gi("y2").or(gi("yr")), low("yr").as_deref()) {
+                let y = match (gy("y2").or(gy("yr")), low("yr").as_deref()) {
                     (Some(y), _) => y as i32,
                     (None, Some("last year's" | "year-earlier" | "year-ago")) => {
                         self.quarter_year(q) - 1
@@ -879,7 +1015,7 @@ impl Scan<'_> {
                     (None, None) => self.quarter_year(q),
                 };
                 // "third-quarter profit" is a date; "third quarters" is not handled.
-                out(Date, format!("{y}-Q{q}"), gi("y2").or(gi("yr")).is_none())
+                out(Date, format!("{y}-Q{q}"), gy("y2").or(gy("yr")).is_none())
             }
             Rule::QuarterRel => {
                 let det = low("det")?;
@@ -1048,6 +1184,15 @@ impl Scan<'_> {
                     "hours" => "TXH",
                     _ => "TXM",
                 };
+                // "recent weeks" and "recent months" are an unknown number of
+                // them (PXW, PXM) in TimeML's annotation; longer or shorter
+                // spans ("recent years", "the past days") point at the past.
+                let joined = ["and ", "or "]
+                    .iter()
+                    .any(|w| after.trim_start().starts_with(w));
+                if pre == "recent" && matches!(code, "W" | "M") && !joined {
+                    return Some((start, end, TimexKind::Duration, format!("PX{code}"), false));
+                }
                 if matches!(pre, "recent" | "past") {
                     return Some((start, end, Date, "PAST_REF".into(), false));
                 }
@@ -1147,7 +1292,7 @@ impl Scan<'_> {
                 let modifier = low("mod");
                 let word = low("s")?;
                 let si = season_index(&word);
-                if let Some(y) = gi("y") {
+                if let Some(y) = gy("y") {
                     return out(Date, format!("{y}-{}", SEASONS[si].0), false);
                 }
                 let m = modifier.as_deref().unwrap_or("");
@@ -1232,7 +1377,21 @@ impl Scan<'_> {
                 };
                 out(Date, day_value(d), true)
             }
-            Rule::YearEnd => out(Date, format!("{}", dct.year()), true),
+            Rule::YearEnd => {
+                // "since year-end" is the last one past; others are this year's.
+                let y = if self.word_before(start) == "since" {
+                    dct.year() - 1
+                } else {
+                    dct.year()
+                };
+                // Financial copy's "year-end" is the closing day; "year end"
+                // and "the year's end" are left at the year.
+                if text[start..end].contains('-') {
+                    out(Date, format!("{y}-12-31"), true)
+                } else {
+                    out(Date, format!("{y}"), true)
+                }
+            }
         }
     }
 
@@ -1293,7 +1452,11 @@ fn windows(text: &str, trigger: &Regex) -> Vec<(usize, usize)> {
 /// overlap (the earlier rule on a tie).
 pub(crate) fn scan(text: &str, dct: NaiveDate) -> Vec<Found> {
     let r = res();
-    let s = Scan { text, dct };
+    let s = Scan {
+        text,
+        dct,
+        sentences: std::cell::OnceCell::new(),
+    };
     let mut cands: Vec<(usize, Found)> = Vec::new();
     for (lo, hi) in windows(text, &r.trigger) {
         let window = &text[lo..hi];
