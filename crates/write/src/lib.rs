@@ -18,9 +18,11 @@
 //!    centroid, where a term weighs by the share of articles that use it), a
 //!    lead bias (news puts the key facts first), and agreement (how many of
 //!    its phrases other outlets wrote too).
-//! 3. Greedy selection with redundancy removal (maximal marginal relevance):
-//!    a sentence too similar to one already chosen is skipped, and its outlet
-//!    is added to the chosen sentence's citations instead.
+//! 3. Greedy selection: after the dek, each next sentence is the best by its
+//!    score and the shared phrases (word pairs two or more outlets wrote) it
+//!    adds that the chosen ones do not cover yet. A sentence too similar to
+//!    one already chosen is skipped, and its outlet is added to the chosen
+//!    sentence's citations instead.
 //!
 //! The headline is composed from the most central lead sentence when outlets
 //! titled the story differently (`headline`); parties and their statements

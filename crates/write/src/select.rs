@@ -1,4 +1,12 @@
 //! Scoring and selecting source sentences.
+//!
+//! Each sentence is scored by centrality, lead position and agreement
+//! ([`SentenceBank::new`]); the story's sentences are then picked greedily
+//! ([`SentenceBank::select`]) for their score and for the shared phrases they
+//! add: the word pairs that two or more articles wrote, weighted by how many,
+//! that the sentences already chosen do not cover (concept coverage in the
+//! manner of Gillick and Favre, 2009). A story thus states many facts the
+//! outlets agree on, each once.
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,7 +39,18 @@ pub struct SentenceBank {
     index: HashMap<(ArticleId, usize), usize>,
     centroid: HashMap<String, f32>,
     centroid_norm: f32,
+    /// Stemmed word pairs and how many articles use each.
+    phrase_df: HashMap<(String, String), u32>,
 }
+
+/// How much a sentence's new shared phrases (per word) weigh against its
+/// score in [`SentenceBank::select`]. Measured on the Multi-News sample
+/// (ROUGE-2 at 300 words): 0 -> 0.1522, 2 -> 0.1534, 4 -> 0.1534,
+/// 8 -> 0.1557, 10 -> 0.1555, 16 -> 0.1557, 32 -> 0.1552.
+const COVERAGE_WEIGHT: f32 = 10.0;
+
+/// Cosine of content stems above which a sentence repeats one already chosen.
+const REDUNDANT: f32 = 0.45;
 
 /// Words a sentence must not start with to stand alone: they point back to
 /// something the reader of the story has not seen.
@@ -290,6 +309,7 @@ impl SentenceBank {
             index: HashMap::new(),
             centroid,
             centroid_norm,
+            phrase_df: HashMap::new(),
         };
         for a in originals {
             for (i, text) in a.sentence_texts().enumerate() {
@@ -333,6 +353,7 @@ impl SentenceBank {
                 });
             }
         }
+        bank.phrase_df = phrase_df;
         bank
     }
 
@@ -361,7 +382,9 @@ impl SentenceBank {
     }
 
     /// The most important standalone sentences, redundancy removed, within
-    /// `max_words`. The first is a lead sentence (the dek).
+    /// `max_words`. The first is a lead sentence (the dek); each next one is
+    /// the best by score times one plus the weight of the shared phrases it
+    /// adds per word, among those that fit and repeat no sentence chosen.
     pub fn select(&self, max_words: usize) -> Vec<Candidate> {
         let mut ranked: Vec<&Candidate> = self.candidates.iter().filter(|c| c.standalone).collect();
         ranked.sort_by(|a, b| {
@@ -375,20 +398,57 @@ impl SentenceBank {
             let dek = ranked.remove(pos);
             ranked.insert(0, dek);
         }
+        // Each sentence's phrases that two or more articles share.
+        let shared: Vec<HashSet<(String, String)>> = ranked
+            .iter()
+            .map(|c| {
+                bigrams(&c.text)
+                    .into_iter()
+                    .filter(|b| self.phrase_df.get(b).is_some_and(|&d| d >= 2))
+                    .collect()
+            })
+            .collect();
+        let mut covered: HashSet<&(String, String)> = HashSet::new();
+        let mut left: Vec<usize> = (0..ranked.len()).collect();
         let mut chosen: Vec<Candidate> = Vec::new();
         let mut words = 0;
-        for c in ranked {
-            if words + c.words > max_words {
-                if words > max_words * 3 / 4 {
-                    break;
-                }
-                continue;
-            }
-            if chosen.iter().any(|k| cosine(&k.stems, &c.stems) >= 0.45) {
-                continue;
-            }
-            words += c.words;
-            chosen.push(c.clone());
+        loop {
+            let fits = |i: usize| {
+                let c = ranked[i];
+                words + c.words <= max_words
+                    && !chosen
+                        .iter()
+                        .any(|k| cosine(&k.stems, &c.stems) >= REDUNDANT)
+            };
+            let pick = if chosen.is_empty() {
+                // The dek: the first in rank that fits.
+                left.iter().position(|&i| fits(i))
+            } else {
+                let value = |i: usize| {
+                    let c = ranked[i];
+                    let gain: f32 = shared[i]
+                        .iter()
+                        .filter(|b| !covered.contains(b))
+                        .map(|b| self.phrase_df[b].saturating_sub(1) as f32)
+                        .sum();
+                    c.score * (1.0 + COVERAGE_WEIGHT * gain / c.words.max(1) as f32)
+                };
+                left.iter()
+                    .enumerate()
+                    .filter(|&(_, &i)| fits(i))
+                    .map(|(k, &i)| (k, value(i)))
+                    // The earlier (better ranked) wins a tie.
+                    .fold(None, |best: Option<(usize, f32)>, (k, v)| match best {
+                        Some((_, bv)) if bv >= v => best,
+                        _ => Some((k, v)),
+                    })
+                    .map(|(k, _)| k)
+            };
+            let Some(k) = pick else { break };
+            let i = left.remove(k);
+            covered.extend(shared[i].iter());
+            words += ranked[i].words;
+            chosen.push(ranked[i].clone());
         }
         chosen
     }

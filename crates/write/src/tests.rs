@@ -319,3 +319,40 @@ fn clean_title_strips_outlet_suffix() {
         "Ferry resumes - again"
     );
 }
+
+#[test]
+fn selection_prefers_facts_several_outlets_share() {
+    let a1 = article(
+        1,
+        "Harbor Wire",
+        8,
+        "Ferry Marten runs aground off Kestrel Point",
+        &[
+            "The ferry Marten ran aground off Kestrel Point on Sunday morning with 212 passengers aboard.",
+            "Passengers aboard the ferry Marten heard a loud scraping noise at Kestrel Point.",
+            "Gulls circled the stranded vessel for hours.",
+            "Tides in the strait are among the strongest on the coast.",
+            "Divers were later sent to inspect the hull, a tug crew member told reporters.",
+        ],
+    );
+    let a2 = article(
+        2,
+        "Port Arden Gazette",
+        8,
+        "Marten grounding strands 212 at Kestrel Point",
+        &[
+            "The ferry Marten ran aground near Kestrel Point on Sunday with 212 people on board.",
+            "The ferry line apologised to travellers and offered refunds.",
+            "Weather on the strait was calm at the time.",
+            "Divers were later sent to inspect the hull of the stranded Marten, harbour officials said.",
+        ],
+    );
+    let bank = SentenceBank::new(&[&a1, &a2], &HashMap::new());
+    // Room for the dek and one more sentence.
+    let chosen = bank.select(30);
+    let texts: Vec<&str> = chosen.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts[0].contains("ran aground"), "{texts:?}");
+    // The divers, whom both outlets report, beat one outlet's colour.
+    assert!(texts[1].contains("Divers"), "{texts:?}");
+}
