@@ -219,6 +219,56 @@ fn words_before_aux(s: &str, cue: usize) -> (Vec<(usize, &str)>, usize) {
 /// conjunction or relative pronoun, a preposition, a quotation mark), at most
 /// ten. An apposition ("Ortiz, the mayor, said") ends at its first comma, which
 /// still overlaps the speaker. Byte range relative to `s`.
+/// Words that open a scene-setting phrase rather than a clause's subject.
+const SCENE_SETTERS: &[&str] = &[
+    "on",
+    "in",
+    "at",
+    "after",
+    "before",
+    "during",
+    "since",
+    "until",
+    "by",
+    "for",
+    "from",
+    "with",
+    "without",
+    "then",
+    "later",
+    "earlier",
+    "yesterday",
+    "today",
+    "still",
+    "however",
+    "meanwhile",
+    "now",
+    "last",
+    "this",
+    "next",
+    "asked",
+    "when",
+    "while",
+    "as",
+    "if",
+];
+
+/// A legislator's party and state after the name: "(R)", "(D-Calif.)",
+/// "(R-S.C.)", part of the name for attribution.
+fn is_party_tag(w: &str) -> bool {
+    let w = w.trim_end_matches(',');
+    let Some(inner) = w.strip_prefix('(').and_then(|w| w.strip_suffix(')')) else {
+        return false;
+    };
+    let mut parts = inner.splitn(2, '-');
+    matches!(parts.next(), Some("R" | "D" | "I"))
+        && parts.next().is_none_or(|state| {
+            (1..=8).contains(&state.len())
+                && state.starts_with(|c: char| c.is_ascii_uppercase())
+                && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
+        })
+}
+
 fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
     let (words, i) = words_before_aux(s, cue);
     let end_word = i;
@@ -234,7 +284,7 @@ fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
         if !last && w.starts_with(|c: char| c.is_ascii_lowercase()) && is_cue_word(&low) {
             break;
         }
-        if w.starts_with(['"', '“', '”', '\'', '‘', '(', '[', '—', '-'])
+        if (w.starts_with(['"', '“', '”', '\'', '‘', '(', '[', '—', '-']) && !is_party_tag(w))
             || w.ends_with(['"', '“', '”', ';', ':', '—'])
             || (w.ends_with(',') && !last)
             || end_word - start_word >= 10
@@ -296,7 +346,7 @@ fn relative_before(s: &str, cue: usize) -> Option<(usize, usize)> {
 
 fn speaker() -> String {
     format!(
-        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
+        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
     )
 }
 
@@ -680,6 +730,19 @@ impl Finder<'_, '_> {
             let (cue, cue_span) = cue_of(&c, base);
             q.cue = cue;
             q.cue_span = cue_span;
+            let clause = if base == m.close_end {
+                self.clause_before(m, qi, all, sent1)
+            } else {
+                cue_span.and_then(|cue| self.embedding_clause(m, cue, sent2))
+            };
+            if let Some(clause) = clause {
+                // A partial quote inside reported speech ("Ortiz says he is
+                // making “a demand” of the council"): what was said is the
+                // whole clause, quotation marks and all.
+                q.content_span = clause;
+                q.content = clause.slice(text).to_string();
+                q.direct = false;
+            }
             if let Some(spk) = spk {
                 let sp = self.resolve(spk);
                 q.speaker = sp.name;
@@ -719,6 +782,85 @@ impl Finder<'_, '_> {
             }
         }
         q
+    }
+
+    /// The reported clause around a quote whose cue comes before it in the
+    /// same sentence, when the quote is only part of that clause: words
+    /// stand between the cue (and its "that") and the opening mark, or
+    /// follow the closing mark in the sentence. `None` when the quote is the
+    /// whole clause (`Ortiz said: "..."`, `Ortiz said that "...".`).
+    fn embedding_clause(&self, m: &Marks, cue: Span, sentence: Span) -> Option<Span> {
+        let text = self.ctx.text;
+        if cue.end > m.open || cue.start < sentence.start || m.close_end > sentence.end {
+            return None;
+        }
+        let between = &text[cue.end..m.open];
+        // `told the Courier: "..."`: the colon opens the quote as the clause.
+        if between.contains(['.', '!', '?', ';', ':', '"', '“', '”']) {
+            return None;
+        }
+        // The clause starts after "that" when the cue takes one.
+        let lower = between.to_ascii_lowercase();
+        let start = match lower.rfind(" that") {
+            Some(i)
+                if lower[i + 5..].trim_start_matches([',', ' ']).is_empty()
+                    || lower[i + 5..].starts_with([' ', ',']) =>
+            {
+                cue.end + i + 5
+            }
+            _ => cue.end,
+        };
+        let lead = &text[start..m.open];
+        let start = start + (lead.len() - lead.trim_start_matches([' ', ',', ':', '\n']).len());
+        let words_before = text[start..m.open].split_whitespace().count();
+        let tail = text[m.close_end..sentence.end].trim_end();
+        let tail = tail.trim_end_matches(['.', '!', '?']).trim_end();
+        let words_after = tail
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        if words_before == 0 && words_after == 0 {
+            return None;
+        }
+        // Right attribution after the quote ("..." he added) is not part of
+        // the clause; such quotes took their speaker from the right anyway.
+        let end = m.close_end + tail.len();
+        Some(Span::new(start, end.max(m.close_end)))
+    }
+
+    /// The clause a quote ends, when its speaker follows it (`A cashier who
+    /// "steals" is held to account, Warren said`... `the tax "is a misguided
+    /// approach," said Burman`) and words of the clause come before the
+    /// opening mark in its sentence: from the sentence start (or the end of
+    /// the previous quote) to the closing mark. `None` when the quote opens
+    /// its sentence.
+    fn clause_before(&self, m: &Marks, qi: usize, all: &[Marks], sentence: Span) -> Option<Span> {
+        let text = self.ctx.text;
+        let mut start = sentence.start.min(m.open);
+        if qi > 0 {
+            start = start.max(all[qi - 1].close_end.min(m.open));
+        }
+        let before = &text[start..m.open];
+        if before.contains(['"', '“', '”']) {
+            return None;
+        }
+        // The quote must carry on a clause (it starts in lower case), and what
+        // comes before must be that clause's start, not a scene-setting phrase
+        // ("On the next day \"we stayed home,\" Ortiz said").
+        let quoted = m.content.slice(text);
+        if !quoted.starts_with(|c: char| c.is_lowercase()) {
+            return None;
+        }
+        let first = before
+            .split_whitespace()
+            .find(|w| w.chars().any(char::is_alphanumeric))?
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if is_clause_boundary(&first) || SCENE_SETTERS.contains(&first.as_str()) {
+            return None;
+        }
+        let lead = before.len() - before.trim_start().len();
+        Some(Span::new(start + lead, m.close_end))
     }
 
     /// A speaker after a closing quotation mark by the broad cue list:

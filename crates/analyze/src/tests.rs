@@ -209,6 +209,45 @@ fn scare_quotes_without_speaker_are_dropped() {
     );
 }
 
+#[test]
+fn partial_quotes_inside_reported_speech_keep_their_clause() {
+    let text =
+        "Mayor Lena Ortiz says she is making \u{201c}a demand\u{201d} of the Eastbrook council. \
+                A driver who \u{201c}ignores the signs\u{201d} will be fined, Ortiz said. \
+                Sen. Tomas Reyes (D-Kes.) said the plan was \"reckless\" and should be dropped. \
+                Ortiz said: \"We will not wait.\"";
+    let a = article(text, None);
+    let an = analyze(&a);
+    check_spans(&a, &an);
+    let got: Vec<(&str, Option<&str>, bool)> = an
+        .quotes
+        .iter()
+        .map(|q| (q.content.as_str(), q.speaker.as_deref(), q.direct))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "she is making \u{201c}a demand\u{201d} of the Eastbrook council",
+                Some("Lena Ortiz"),
+                false
+            ),
+            (
+                "A driver who \u{201c}ignores the signs\u{201d} will be fined",
+                Some("Lena Ortiz"),
+                false
+            ),
+            (
+                "the plan was \"reckless\" and should be dropped",
+                Some("Sen. Tomas Reyes"),
+                false
+            ),
+            // The whole clause is the quote: it stays direct.
+            ("We will not wait.", Some("Lena Ortiz"), true),
+        ]
+    );
+}
+
 // ---------- entities ----------
 
 fn ent<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
