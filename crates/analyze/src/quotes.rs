@@ -389,7 +389,7 @@ fn res() -> &'static Res {
                 r"{spk}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES}|called|calls|described|describes|hailed|dubbed|termed|branded)\b"
             )),
             generic_cue: re(format!(r"\b(?i:{GCUES})\b|\b[a-z]{{3,}}(?:ed|es)\b(?:\s+(?:that|to)\b)")),
-            headline: re(r"^\s*(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}):\s+(?P<body>\S)".into()),
+            headline: re(r"^\s*[\x22“]?(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}):\s+(?P<body>\S)".into()),
             according: re(r"\b(?i:according\s+to)\s+".into()),
             asked: re(r"^\s*(?P<cue>[Aa]sked)\s+(?:if|whether|about|how|what|why|when|by|to)\b".into()),
             ind_hint: re(format!(
@@ -1043,10 +1043,16 @@ impl Finder<'_, '_> {
             return out;
         };
         let s = ctx.sentence(si);
-        if s.len() < 20 || s.trim_end().ends_with('?') {
+        let r = res();
+        // A transcript's turn may open with a question; other attributions
+        // are not read in questions or fragments.
+        let transcript_turn = r.headline.captures(s).is_some_and(|c| {
+            let label = c.name("spk").map_or("", |m| m.as_str());
+            label.len() >= 2 && !label.chars().any(char::is_lowercase)
+        });
+        if !transcript_turn && (s.len() < 20 || s.trim_end().ends_with('?')) {
             return out;
         }
-        let r = res();
         let overlaps_taken = |a: usize, b: usize| {
             taken
                 .iter()
@@ -1057,7 +1063,34 @@ impl Finder<'_, '_> {
             let spk = c.name("spk").expect("group");
             let start = c.name("body").expect("group").start();
             let body = s[start..].trim_end();
-            if body.split_whitespace().count() >= 3 {
+            if transcript_turn
+                && spk.as_str().chars().any(char::is_alphabetic)
+                && !self.in_direct_quote(sp.start + spk.start())
+            {
+                // A transcript's speaker label ("PENCE: Well, look, ..."):
+                // the turn runs to the end of the paragraph.
+                let from = sp.start + start;
+                let para_end = ctx.text[from..]
+                    .find('\n')
+                    .map_or(ctx.text.len(), |i| from + i);
+                let turn = ctx.text[from..para_end].trim_end();
+                if turn.split_whitespace().count() >= 3 {
+                    let speaker =
+                        self.resolve(Span::new(sp.start + spk.start(), sp.start + spk.end()));
+                    out.push(Quote {
+                        sentence: si,
+                        content: turn.to_string(),
+                        content_span: Span::new(from, from + turn.len()),
+                        speaker: speaker.name,
+                        speaker_span: speaker.span,
+                        role: speaker.role.as_ref().map(|r| r.0.clone()),
+                        role_sentence: speaker.role.map(|r| r.1),
+                        cue: Some(":".to_string()),
+                        cue_span: Some(Span::new(sp.start + spk.end(), sp.start + spk.end() + 1)),
+                        direct: true,
+                    });
+                }
+            } else if body.split_whitespace().count() >= 3 {
                 self.push_generic(
                     &mut out,
                     si,

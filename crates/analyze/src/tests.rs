@@ -248,6 +248,41 @@ fn partial_quotes_inside_reported_speech_keep_their_clause() {
     );
 }
 
+#[test]
+fn transcript_turns_run_to_the_end_of_the_paragraph() {
+    let text = "Host Mara Quist spoke with Governor Tomas Reyes on Sunday.\n\n\
+                QUIST: Will the bridge reopen this year? Drivers want to know.\n\n\
+                \"REYES: It will reopen in May. The steel is ordered. We are on budget.\n\n\
+                The interview ran for ten minutes.";
+    let a = article(text, None);
+    let an = analyze(&a);
+    check_spans(&a, &an);
+    let turns: Vec<(&str, &str)> = an
+        .quotes
+        .iter()
+        .filter(|q| q.cue.as_deref() == Some(":"))
+        .map(|q| {
+            (
+                q.content.as_str(),
+                q.speaker_span.map_or("", |s| s.slice(text)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        turns,
+        vec![
+            (
+                "Will the bridge reopen this year? Drivers want to know.",
+                "QUIST"
+            ),
+            (
+                "It will reopen in May. The steel is ordered. We are on budget.",
+                "REYES"
+            ),
+        ]
+    );
+}
+
 // ---------- entities ----------
 
 fn ent<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
