@@ -283,6 +283,31 @@ fn transcript_turns_run_to_the_end_of_the_paragraph() {
     );
 }
 
+#[test]
+fn stance_verbs_attribute_and_bare_speech_verbs_do_not() {
+    let text = "Councillor Ada Brun likened the toll plan to a tax on workers. \
+                Mayor Lena Ortiz spoke after the vote. \
+                Ortiz later spoke of a hard winter for the ferry crews.";
+    let a = article(text, None);
+    let got: Vec<(String, Option<String>)> = find_quotes(&a)
+        .into_iter()
+        .map(|q| (q.content, q.speaker))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "the toll plan to a tax on workers".to_string(),
+                Some("Ada Brun".to_string())
+            ),
+            (
+                "a hard winter for the ferry crews".to_string(),
+                Some("Lena Ortiz".to_string())
+            ),
+        ]
+    );
+}
+
 // ---------- entities ----------
 
 fn ent<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
