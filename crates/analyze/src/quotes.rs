@@ -11,7 +11,10 @@
 //! (`"A," Ortiz said. "B."`).
 //!
 //! Indirect quotes are sentences without a long direct quote matching `X said
-//! (that) ...`, `..., X said`, `According to X, ...` or `..., according to X`.
+//! (that) ...`, `..., X said`, `..., said X`, `According to X, ...` or `...,
+//! according to X`. A partial quote inside such a clause (`X says he made "a
+//! demand" of ...`) gives the whole clause; a transcript's `NAME:` label gives
+//! the paragraph that follows it.
 //!
 //! Speakers are resolved through the entity index: a pronoun to the most
 //! recent person of fitting gender named before it outside quotes, a surname to
@@ -365,6 +368,7 @@ struct Res {
     ind_according_first: Regex,
     ind_according_last: Regex,
     spk_before: Regex,
+    inverted: Regex,
     after_cue: Regex,
     after_told: Regex,
 }
@@ -402,6 +406,7 @@ fn res() -> &'static Res {
                 r"^(?P<cue>(?i:according\s+to))\s+{spk}[^,]{{0,60}}$"
             )),
             spk_before: re(format!(r"{spk}{appos}\s+(?:[a-z]+ly\s+)?$")),
+            inverted: re(format!(r"^\s+{spk}(?:\s*[,.;]|\s*$)")),
             after_cue: re(format!(r"^{WHEN},?\s+(?:that\s+)?")),
             after_told: re(format!(r"^\s+{OBJ}{WHEN},?\s+(?:that\s+)?")),
         }
@@ -958,6 +963,17 @@ impl Finder<'_, '_> {
                         }
                     }
                 }
+            } else if let Some(spk) = s[..hm.start()]
+                .trim_end()
+                .ends_with(',')
+                .then(|| r.inverted.captures(&s[hm.end()..]))
+                .flatten()
+                .and_then(|c| c.name("spk"))
+            {
+                // "..., said Rita Kell, the director of Harbor Watch."
+                let before = s[..hm.start()].trim_end();
+                let spk = Span::new(hm.end() + spk.start(), hm.end() + spk.end());
+                hit = Some((spk, cue, 0, before.len() - 1));
             } else {
                 let mut ws = hm.start().saturating_sub(160);
                 while !s.is_char_boundary(ws) {

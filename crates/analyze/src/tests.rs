@@ -308,6 +308,30 @@ fn stance_verbs_attribute_and_bare_speech_verbs_do_not() {
     );
 }
 
+#[test]
+fn inverted_said_after_the_content() {
+    let text = "The ferry line keeps running the same old boats, said Rita Kell, the director of Harbor Watch. \
+                But that is not good enough, said Tomas Reyes.";
+    let a = article(text, None);
+    let got: Vec<(String, Option<String>)> = find_quotes(&a)
+        .into_iter()
+        .map(|q| (q.content, q.speaker))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "The ferry line keeps running the same old boats".to_string(),
+                Some("Rita Kell".to_string())
+            ),
+            (
+                "But that is not good enough".to_string(),
+                Some("Tomas Reyes".to_string())
+            ),
+        ]
+    );
+}
+
 // ---------- entities ----------
 
 fn ent<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
