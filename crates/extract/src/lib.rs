@@ -1,6 +1,8 @@
 //! Extraction: turns a raw [`Document`] (a web page or plain text) into an
 //! [`Article`] with its main text and metadata. No network access.
 //!
+//! - Pages are first slimmed (module `slim`): scripts, styles, inline SVG and
+//!   comments go in one streaming pass, before any tree is built.
 //! - Main text of HTML pages comes from `rs-trafilatura` (boilerplate such as
 //!   navigation, footers and cookie banners removed); paragraphs are separated
 //!   by blank lines.
@@ -19,6 +21,7 @@ mod clean;
 mod dates;
 mod depth;
 pub mod meta;
+mod slim;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -100,6 +103,8 @@ fn cap(html: &str) -> &str {
 fn extract_html(doc: &Document, html: &str) -> Result<Article, ExtractError> {
     let url = doc.url.clone();
     let html = cap(html);
+    let slimmed = slim::slim(html);
+    let html: &str = &slimmed;
     let flattened;
     let html = {
         let d = depth::max_depth(html);
