@@ -357,6 +357,7 @@ struct Res {
     right_after: Regex,
     right_before: Regex,
     right_according: Regex,
+    right_dash: Regex,
     left_end: Regex,
     left_according: Regex,
     left_any: Regex,
@@ -385,6 +386,11 @@ fn res() -> &'static Res {
                 r"^\s*,?\s*{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
             )),
             right_according: re(format!(r"^\s*,?\s*(?P<cue>(?i:according\s+to))\s+{spk}")),
+            // A pull quote or reader comment signed on its own line:
+            // `"..." ― Jorge Vale, Eastbrook`.
+            right_dash: re(format!(
+                r"^[ \t]*(?P<cue>[―—])[ \t]*(?P<spk>{NAME})[ \t]*(?:,[^\n]{{0,80}})?[ \t]*(?:\n|$)"
+            )),
             left_end: re(format!(
                 r"{spk}{appos}\s+(?:[a-z]+ly\s+)?(?:(?P<tcue>told|tells|assured|informed|asked)\s+{OBJ}|(?P<cue>{CUES})){WHEN}\s*[:,]?\s*(?:that\s+)?$"
             )),
@@ -691,6 +697,19 @@ impl Finder<'_, '_> {
             if let Some(c) = re.captures(right) {
                 found = Some((c, m.close_end));
                 break;
+            }
+        }
+        if found.is_none() {
+            // The signature may follow the sentence's end, up to the line's end.
+            let mut line_end = text[m.close_end..]
+                .find('\n')
+                .map_or(text.len(), |i| m.close_end + i)
+                .min(m.close_end + 200);
+            while !text.is_char_boundary(line_end) {
+                line_end -= 1;
+            }
+            if let Some(c) = r.right_dash.captures(&text[m.close_end..line_end]) {
+                found = Some((c, m.close_end));
             }
         }
         if found.is_none() {
