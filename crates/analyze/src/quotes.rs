@@ -401,7 +401,8 @@ fn res() -> &'static Res {
             generic_cue: re(format!(r"\b(?i:{GCUES})\b|\b[a-z]{{3,}}(?:ed|es)\b(?:\s+(?:that|to)\b)")),
             headline: re(r"^\s*[\x22“]?(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}):\s+(?P<body>\S)".into()),
             according: re(r"\b(?i:according\s+to)\s+".into()),
-            asked: re(r"^\s*(?P<cue>[Aa]sked)\s+(?:if|whether|about|how|what|why|when|by|to)\b".into()),
+            // "Asked whether ...", "When asked about ...", "..., asked if ...".
+            asked: re(r"(?:^\s*|\b(?:[Ww]hen|[Ii]f|[Oo]nce|[Aa]fter|[Bb]efore|[Bb]eing|[Ww]hile)\s+|,\s+)(?P<cue>[Aa]sked)\s+(?:if|whether|about|how|what|why|when|which|whom|who|by|to)\b".into()),
             ind_hint: re(format!(
                 r"\b(?:{ICUES}|told|tells|assured|informed|reminded|[Aa]ccording)\b"
             )),

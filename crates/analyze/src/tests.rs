@@ -347,6 +347,20 @@ fn signed_pull_quotes_take_the_name_after_the_dash() {
     assert_eq!(q[0].speaker.as_deref(), Some("Jorge Vale"));
 }
 
+#[test]
+fn questions_put_to_a_speaker_are_attributions_of_their_own() {
+    let text = "When asked whether the bridge would reopen by May, Mayor Lena Ortiz said it would.";
+    let a = article(text, None);
+    let contents: Vec<String> = find_quotes(&a).into_iter().map(|q| q.content).collect();
+    assert!(
+        contents
+            .iter()
+            .any(|c| c == "whether the bridge would reopen by May"),
+        "{contents:?}"
+    );
+    assert!(contents.iter().any(|c| c == "it would"), "{contents:?}");
+}
+
 // ---------- entities ----------
 
 fn ent<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
