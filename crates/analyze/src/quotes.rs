@@ -389,7 +389,7 @@ fn res() -> &'static Res {
             // A pull quote or reader comment signed on its own line:
             // `"..." ― Jorge Vale, Eastbrook`.
             right_dash: re(format!(
-                r"^[ \t]*(?P<cue>[―—])[ \t]*(?P<spk>{NAME})[ \t]*(?:,[^\n]{{0,80}})?[ \t]*(?:\n|$)"
+                r"^[ \t\x{{A0}}]*(?P<cue>[―—])[ \t\x{{A0}}]*(?P<spk>{NAME})[ \t\x{{A0}}]*(?:,[^\n]{{0,80}})?[ \t\x{{A0}}]*(?:\n|$)"
             )),
             left_end: re(format!(
                 r"{spk}{appos}\s+(?:[a-z]+ly\s+)?(?:(?P<tcue>told|tells|assured|informed|asked)\s+{OBJ}|(?P<cue>{CUES})){WHEN}\s*[:,]?\s*(?:that\s+)?$"

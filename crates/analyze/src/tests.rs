@@ -335,7 +335,7 @@ fn inverted_said_after_the_content() {
 #[test]
 fn signed_pull_quotes_take_the_name_after_the_dash() {
     let text = "Letters came in all week.\n\n\
-                \u{201c}We need the bridge back before the winter comes.\u{201d} \u{2015} Jorge Vale, Eastbrook\n\n\
+                \u{201c}We need the bridge back before the winter comes.\u{201d} \u{2015}\u{a0}Jorge Vale, Eastbrook\n\n\
                 The council meets on Monday.";
     let a = article(text, None);
     let q = find_quotes(&a);
