@@ -222,6 +222,104 @@ fn words_before_aux(s: &str, cue: usize) -> (Vec<(usize, &str)>, usize) {
 /// conjunction or relative pronoun, a preposition, a quotation mark), at most
 /// ten. An apposition ("Ortiz, the mayor, said") ends at its first comma, which
 /// still overlaps the speaker. Byte range relative to `s`.
+/// Broad cues that are as often plain actions as stances; see their use.
+const LOOSE_CUES: &[&str] = &[
+    "plans",
+    "planned",
+    "intends",
+    "intended",
+    "intend",
+    "aims",
+    "aimed",
+    "pushed",
+    "pushing",
+    "pressed",
+    "pressing",
+    "voted",
+    "voting",
+    "seeking",
+    "favors",
+    "favored",
+    "favours",
+    "favoured",
+    "embraced",
+    "embraces",
+    "champions",
+    "championed",
+    "lobbied",
+    "reacted",
+    "reacts",
+    "reacting",
+    "answered",
+    "answering",
+    "addressed",
+    "thanked",
+    "congratulated",
+    "raised",
+    "raising",
+    "sees",
+    "views",
+    "viewed",
+];
+
+/// Labels before a colon that mark a kind of text, not a speaker.
+fn is_kicker(label: &str) -> bool {
+    const KICKERS: &[&str] = &[
+        "UPDATE",
+        "UPDATED",
+        "NOTE",
+        "EDITOR'S NOTE",
+        "EDITOR’S NOTE",
+        "EDITORS NOTE",
+        "CORRECTION",
+        "CLARIFICATION",
+        "ANALYSIS",
+        "OPINION",
+        "COMMENTARY",
+        "COMMENT",
+        "WATCH",
+        "LISTEN",
+        "READ",
+        "READ MORE",
+        "MORE",
+        "ALSO",
+        "ALSO READ",
+        "RELATED",
+        "SEE ALSO",
+        "BREAKING",
+        "BREAKING NEWS",
+        "DEVELOPING",
+        "LIVE",
+        "LIVE UPDATES",
+        "VIDEO",
+        "PHOTO",
+        "PHOTOS",
+        "GRAPHIC",
+        "EXCLUSIVE",
+        "SOURCE",
+        "SOURCES",
+        "EMAIL",
+        "BYLINE",
+        "WARNING",
+        "ALERT",
+        "FACT CHECK",
+        "FACT-CHECK",
+        "POLL",
+        "QUIZ",
+        "SPONSORED",
+        "ADVERTISEMENT",
+        "DISCLAIMER",
+        "DISCLOSURE",
+        "TIP",
+        "TIPS",
+        "FILE",
+        "Q",
+        "A",
+    ];
+    let upper = label.trim().to_uppercase();
+    KICKERS.contains(&upper.as_str())
+}
+
 /// Words that open a scene-setting phrase rather than a clause's subject.
 const SCENE_SETTERS: &[&str] = &[
     "on",
@@ -709,7 +807,20 @@ impl Finder<'_, '_> {
             while !text.is_char_boundary(line_end) {
                 line_end -= 1;
             }
-            if let Some(c) = r.right_dash.captures(&text[m.close_end..line_end]) {
+            // Only for a quote that opens its line, signed with a name and
+            // at most a short place or role: a dash inside prose is not a
+            // signature.
+            let line_start = text[..m.open].rfind('\n').map_or(0, |i| i + 1);
+            let opens_line = text[line_start..m.open].trim().is_empty();
+            if let Some(c) = opens_line
+                .then(|| r.right_dash.captures(&text[m.close_end..line_end]))
+                .flatten()
+                .filter(|c| {
+                    let sig = c.get(0).map_or("", |m| m.as_str());
+                    sig.split_whitespace().count() <= 10
+                        && !sig.contains(['.', '!', '?', '"', '“', '”'])
+                })
+            {
                 found = Some((c, m.close_end));
             }
         }
@@ -721,9 +832,14 @@ impl Finder<'_, '_> {
                 }
             }
         }
+        // Whether the cue came from the loose left pattern, which leaves
+        // words of the reported clause between the cue and the quote (the
+        // tight ones match whole attributions: `said Tuesday, "`).
+        let mut loose_left = false;
         if found.is_none() {
             if let Some(c) = r.left_any.captures_iter(left).last() {
                 found = Some((c, l_start));
+                loose_left = true;
             }
         }
         if found.is_none() && left.trim().is_empty() && s1 > 0 {
@@ -757,8 +873,10 @@ impl Finder<'_, '_> {
             q.cue_span = cue_span;
             let clause = if base == m.close_end {
                 self.clause_before(m, qi, all, sent1)
-            } else {
+            } else if loose_left {
                 cue_span.and_then(|cue| self.embedding_clause(m, cue, sent2))
+            } else {
+                None
             };
             if let Some(clause) = clause {
                 // A partial quote inside reported speech ("Ortiz says he is
@@ -837,8 +955,20 @@ impl Finder<'_, '_> {
         };
         let lead = &text[start..m.open];
         let start = start + (lead.len() - lead.trim_start_matches([' ', ',', ':', '\n']).len());
-        let words_before = text[start..m.open].split_whitespace().count();
-        let tail = text[m.close_end..sentence.end].trim_end();
+        // `said Tuesday, "We will ..."`: a comma or colon before the mark
+        // introduces the quote as what was said.
+        let intro = text[cue.end..m.open].trim_end().ends_with([',', ':']);
+        let words_before = if intro {
+            0
+        } else {
+            text[start..m.open].split_whitespace().count()
+        };
+        let mut tail = &text[m.close_end..sentence.end];
+        // The clause ends before another quote, a dash or a semicolon.
+        if let Some(i) = tail.find(['"', '“', '”', '—', '–', ';']) {
+            tail = &tail[..i];
+        }
+        let tail = tail.trim_end();
         let tail = tail.trim_end_matches(['.', '!', '?']).trim_end();
         let words_after = tail
             .split_whitespace()
@@ -1082,7 +1212,12 @@ impl Finder<'_, '_> {
         let r = res();
         // A transcript's turn may open with a question; other attributions
         // are not read in questions or fragments.
-        let transcript_turn = r.headline.captures(s).is_some_and(|c| {
+        // Newsroom kickers ("UPDATE:", "Editor's note:") label no speaker.
+        let headline = r
+            .headline
+            .captures(s)
+            .filter(|c| c.name("spk").is_some_and(|m| !is_kicker(m.as_str())));
+        let transcript_turn = headline.as_ref().is_some_and(|c| {
             let label = c.name("spk").map_or("", |m| m.as_str());
             label.len() >= 2 && !label.chars().any(char::is_lowercase)
         });
@@ -1095,7 +1230,7 @@ impl Finder<'_, '_> {
                 .any(|t| t.start < sp.start + b && sp.start + a < t.end)
         };
         // "Ortiz: The levee will hold" (headlines, transcripts).
-        if let Some(c) = r.headline.captures(s) {
+        if let Some(c) = headline {
             let spk = c.name("spk").expect("group");
             let start = c.name("body").expect("group").start();
             let body = s[start..].trim_end();
@@ -1275,6 +1410,11 @@ impl Finder<'_, '_> {
                 speaker.span = Some(Span::new(sp.start + a, sp.start + b));
             }
             if speaker.span.is_none() {
+                continue;
+            }
+            // Verbs that are as often plain actions ("the storm raised water
+            // levels") attribute only when a person does them.
+            if LOOSE_CUES.contains(&cm.as_str()) && speaker.person.is_none() {
                 continue;
             }
             out.push(Quote {

@@ -365,6 +365,41 @@ fn questions_put_to_a_speaker_are_attributions_of_their_own() {
     );
 }
 
+#[test]
+fn whole_quotes_after_an_attribution_stay_direct_and_actions_are_not_quotes() {
+    let text = "Mayor Ana Ortiz said Tuesday, \"We will rebuild the bridge before winter.\"\n\n\
+                Ortiz told reporters on Monday, \"The steel is ordered.\"\n\n\
+                Councillor Ben Hale called the plan \"reckless\" \u{2014} Rita Kell, the opposition leader, wants a vote.\n\n\
+                UPDATE: Ortiz resigned on Friday, her office said.\n\n\
+                The storm raised water levels across the valley overnight.";
+    let a = article(text, None);
+    let an = analyze(&a);
+    check_spans(&a, &an);
+    let q = &an.quotes;
+    let find = |content: &str| q.iter().find(|x| x.content == content);
+    let rebuild = find("We will rebuild the bridge before winter.").expect("first quote");
+    assert!(rebuild.direct);
+    assert_eq!(rebuild.speaker.as_deref(), Some("Ana Ortiz"));
+    let steel = find("The steel is ordered.").expect("second quote");
+    assert!(steel.direct);
+    // A dash inside prose signs nothing: the quote is Hale's.
+    let reckless = q
+        .iter()
+        .find(|x| x.cue.as_deref() == Some("called"))
+        .expect("Hale's word");
+    assert_eq!(reckless.speaker.as_deref(), Some("Ben Hale"), "{q:?}");
+    assert!(!reckless.content.contains("Rita Kell"), "{q:?}");
+    // A kicker is no speaker, and a storm raises no quote.
+    assert!(
+        q.iter().all(|x| x.speaker.as_deref() != Some("UPDATE")),
+        "{q:?}"
+    );
+    assert!(
+        q.iter().all(|x| !x.content.contains("water levels")),
+        "{q:?}"
+    );
+}
+
 // ---------- entities ----------
 
 fn ent<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
