@@ -779,7 +779,8 @@ fn timex_spelled_years_fiscal_spans_and_clause_tense() {
          Tarn earned 4 million crowns in the year ended March 31, and expects to close \
          the sale by year-end. Prices have climbed in recent months. \
          The mill opened in nineteen sixty-two and the town hall in the year two thousand, \
-         while two thousand people watched. The board met Tuesday evening.",
+         while two thousand people watched. On March 3, two thousand protesters \
+         marched, and nineteen hundred people voted. The board met Tuesday evening.",
         dct,
     );
     assert_eq!(
@@ -794,6 +795,8 @@ fn timex_spelled_years_fiscal_spans_and_clause_tense() {
             ("recent months", "DURATION", "PXM".to_string()),
             ("nineteen sixty-two", "DATE", "1962".to_string()),
             ("the year two thousand", "DATE", "2000".to_string()),
+            // Counts of people, not years.
+            ("March 3", "DATE", "2031-03-03".to_string()),
             ("Tuesday evening", "DATE", "2031-05-13TEV".to_string()),
         ]
     );

@@ -476,8 +476,8 @@ pub(crate) fn tense(sentence: &str, pos: usize) -> Tense {
         .past
         .find_iter(pre)
         .filter(|m| {
-            // A participle right after a future marker belongs to it
-            // ("will succeed", "will be named", "is expected to be completed").
+            // A participle right after a modal or a "... to" marker belongs
+            // to it ("will succeed", "will be named", "set to be approved").
             let verb_of_future = m.as_str().ends_with("ed")
                 && future.is_some_and(|f| {
                     let modal = matches!(
@@ -567,7 +567,20 @@ impl Scan<'_> {
             .get_or_init(|| lede_text::split_sentences(self.text));
         let i = spans.partition_point(|sp| sp.end <= start);
         match spans.get(i) {
-            Some(sp) if sp.start <= start && end <= sp.end => (sp.start, sp.end),
+            Some(sp) if sp.start <= start && end <= sp.end => {
+                // At most 400 bytes either side, as the plain cut: a text
+                // that never ends a sentence (a fixture list on one line)
+                // must not make each expression read all of it.
+                let mut lo = sp.start.max(start.saturating_sub(400));
+                while !self.text.is_char_boundary(lo) {
+                    lo += 1;
+                }
+                let mut hi = sp.end.min(end + 400);
+                while !self.text.is_char_boundary(hi) {
+                    hi -= 1;
+                }
+                (lo.min(start), hi.max(end))
+            }
             _ => sentence_around(self.text, start, end),
         }
     }
@@ -678,7 +691,23 @@ impl Scan<'_> {
         let dct = self.dct;
         let g = |k: &str| c.name(k).map(|x| x.as_str());
         let gi = |k: &str| g(k).and_then(|x| x.parse::<i64>().ok());
-        let gy = |k: &str| g(k).and_then(year_number);
+        // A spelled-out year must not run into a noun: "March 3, two
+        // thousand protesters" counts people.
+        let gy = |k: &str| {
+            let m = c.name(k)?;
+            let y = year_number(m.as_str())?;
+            let spelled = !m.as_str().starts_with(|ch: char| ch.is_ascii_digit());
+            let rest = &text[base + m.end()..];
+            let next: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|ch| ch.is_alphabetic())
+                .collect();
+            let into_noun = rest.starts_with(char::is_whitespace)
+                && next.starts_with(char::is_lowercase)
+                && !lede_text::is_stopword(&next);
+            (!(spelled && into_noun)).then_some(y)
+        };
         let low = |k: &str| g(k).map(str::to_ascii_lowercase);
         let after = &text[end..];
         let out = |kind, value: String, anchored| Some((start, end, kind, value, anchored));
@@ -703,6 +732,15 @@ impl Scan<'_> {
                             return None;
                         }
                         let date = infer_year(mo, d as u32, dct, self.tense_at(start, end))?;
+                        // A rejected spelled-out year ("March 3, two thousand
+                        // protesters") is not part of the date.
+                        if let Some(y) = c.name("y") {
+                            let cut = text[..base + y.start()]
+                                .trim_end()
+                                .trim_end_matches(',')
+                                .len();
+                            return Some((start, cut, Date, day_value(date), true));
+                        }
                         out(Date, day_value(date), true)
                     }
                 }
@@ -808,13 +846,12 @@ impl Scan<'_> {
                 {
                     return None;
                 }
-                let y = year_number(y)?;
-                // "two thousand" alone is a number ("two thousand people");
-                // it is a year after "the year" or "fiscal".
-                if y >= 2000
-                    && !g("y")?.starts_with(|c: char| c.is_ascii_digit())
-                    && g("fiscal").is_none()
-                {
+                // Spelled out, a year is also a count: "two thousand" is a
+                // year only after "the year" or "fiscal", and no spelled year
+                // runs into a noun ("nineteen hundred people").
+                let y = gy("y")?;
+                let spelled = !g("y")?.starts_with(|c: char| c.is_ascii_digit());
+                if spelled && y >= 2000 && g("fiscal").is_none() {
                     return None;
                 }
                 out(Date, y.to_string(), false)
