@@ -829,7 +829,6 @@ impl Scan<'_> {
                 out(Date, format!("{y}-{mo:02}"), true)
             }
             Rule::Year => {
-                let y = g("y")?;
                 let before = &text[..base + c.name("y")?.start()];
                 if after.starts_with('%')
                     || after.starts_with(|ch: char| ch.is_alphanumeric())
