@@ -413,16 +413,18 @@ impl SentenceBank {
         let mut chosen: Vec<Candidate> = Vec::new();
         let mut words = 0;
         loop {
-            let fits = |i: usize| {
+            // Candidates that no longer fit, or repeat the sentence chosen
+            // last, go for good: each round then costs one pass over the
+            // rest, not one per sentence chosen.
+            let last = chosen.last().map(|k| &k.stems);
+            left.retain(|&i| {
                 let c = ranked[i];
                 words + c.words <= max_words
-                    && !chosen
-                        .iter()
-                        .any(|k| cosine(&k.stems, &c.stems) >= REDUNDANT)
-            };
+                    && last.is_none_or(|stems| cosine(stems, &c.stems) < REDUNDANT)
+            });
             let pick = if chosen.is_empty() {
                 // The dek: the first in rank that fits.
-                left.iter().position(|&i| fits(i))
+                (!left.is_empty()).then_some(0)
             } else {
                 let value = |i: usize| {
                     let c = ranked[i];
@@ -435,7 +437,6 @@ impl SentenceBank {
                 };
                 left.iter()
                     .enumerate()
-                    .filter(|&(_, &i)| fits(i))
                     .map(|(k, &i)| (k, value(i)))
                     // The earlier (better ranked) wins a tie.
                     .fold(None, |best: Option<(usize, f32)>, (k, v)| match best {
