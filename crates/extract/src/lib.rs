@@ -31,9 +31,10 @@ use rs_trafilatura::page_type::PageType;
 pub use dates::parse_date;
 pub use meta::PageMeta;
 
-/// At most this many bytes of HTML are handed to the parsers; the rest of a
-/// larger page is cut off (at a character boundary). Real article pages are
-/// well below it; the cap bounds memory and time on hostile or broken input.
+/// At most this many bytes of HTML (after slimming) are handed to the
+/// parsers; the rest of a larger page is cut off (at a character boundary).
+/// Real article pages are well below it; the cap bounds memory and time on
+/// hostile or broken input.
 pub const MAX_HTML_BYTES: usize = 5 * 1024 * 1024;
 
 /// Pages whose elements nest deeper than this are flattened first: the HTML
@@ -81,7 +82,8 @@ pub fn extract(doc: &Document) -> Result<Article, ExtractError> {
 
 /// The metadata a page declares (see [`meta`] for the order of sources).
 pub fn page_meta(html: &str) -> PageMeta {
-    let html = cap(html);
+    let slimmed = slim::slim(cap(html, MAX_SLIM_INPUT_BYTES));
+    let html = cap(&slimmed, MAX_HTML_BYTES);
     if depth::max_depth(html) > MAX_NESTING {
         let flat = depth::flatten(html, FLATTEN_KEEP);
         return meta::read_meta(&dom_query::Document::from(flat.as_str()));
@@ -89,11 +91,17 @@ pub fn page_meta(html: &str) -> PageMeta {
     meta::read_meta(&dom_query::Document::from(html))
 }
 
-fn cap(html: &str) -> &str {
-    if html.len() <= MAX_HTML_BYTES {
+/// Bytes of a page the slimming pass reads: it streams and builds no tree,
+/// so it may read more than the parsers get, and a page whose scripts fill
+/// its first megabytes still gives its text.
+const MAX_SLIM_INPUT_BYTES: usize = 4 * MAX_HTML_BYTES;
+
+/// The first `limit` bytes of `html`, cut at a character boundary.
+fn cap(html: &str, limit: usize) -> &str {
+    if html.len() <= limit {
         return html;
     }
-    let mut end = MAX_HTML_BYTES;
+    let mut end = limit;
     while !html.is_char_boundary(end) {
         end -= 1;
     }
@@ -102,9 +110,8 @@ fn cap(html: &str) -> &str {
 
 fn extract_html(doc: &Document, html: &str) -> Result<Article, ExtractError> {
     let url = doc.url.clone();
-    let html = cap(html);
-    let slimmed = slim::slim(html);
-    let html: &str = &slimmed;
+    let slimmed = slim::slim(cap(html, MAX_SLIM_INPUT_BYTES));
+    let html = cap(&slimmed, MAX_HTML_BYTES);
     let flattened;
     let html = {
         let d = depth::max_depth(html);

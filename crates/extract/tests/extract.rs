@@ -382,3 +382,29 @@ fn fifty_megabyte_page_is_capped() {
     assert!(a.text.len() <= lede_extract::MAX_HTML_BYTES);
     assert!(a.text.contains("strawberries"));
 }
+
+#[test]
+fn text_after_megabytes_of_inline_script_is_kept() {
+    // Scripts are slimmed away before the parsers' cap applies, so a page
+    // whose first 6 MB are an inline bundle still gives its article.
+    let bundle = format!(
+        "<script>var state = \"{}\";</script>",
+        "x".repeat(6 * 1024 * 1024)
+    );
+    let html = format!(
+        "<html><head><title>Quay market sells out</title>{bundle}</head><body><article>\
+         <h1>Quay market sells out</h1>\
+         <p>Stall holders at the Sunday market on the quay sold out of strawberries before ten \
+         o'clock for the third week running, and the harbour master asked for more stalls.</p>\
+         <p>The market committee said it would open a second row of stalls by the fish hall \
+         next month, after traders queued from dawn for a pitch.</p></article></body></html>"
+    );
+    let doc = Document {
+        url: "https://x.example/quay".into(),
+        html: Some(html),
+        ..Default::default()
+    };
+    let a = extract(&doc).unwrap();
+    assert!(a.text.contains("strawberries"), "{}", a.text);
+    assert!(!a.text.contains("xxxx"));
+}
