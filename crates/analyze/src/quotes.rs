@@ -573,6 +573,31 @@ struct Speaker {
     person: Option<usize>,
 }
 
+impl Speaker {
+    /// The attribution of `content_span` of `text` to this speaker.
+    fn quote(
+        self,
+        sentence: usize,
+        text: &str,
+        content_span: Span,
+        cue_span: Option<Span>,
+        direct: bool,
+    ) -> Quote {
+        Quote {
+            sentence,
+            content: content_span.slice(text).to_string(),
+            content_span,
+            speaker: self.name,
+            speaker_span: self.span,
+            role: self.role.as_ref().map(|r| r.0.clone()),
+            role_sentence: self.role.map(|r| r.1),
+            cue: cue_span.map(|c| c.slice(text).to_string()),
+            cue_span,
+            direct,
+        }
+    }
+}
+
 struct Finder<'a, 'c> {
     ctx: &'c Ctx<'a>,
     idx: &'c EntityIndex,
@@ -957,7 +982,7 @@ impl Finder<'_, '_> {
         let start = start + (lead.len() - lead.trim_start_matches([' ', ',', ':', '\n']).len());
         // `said Tuesday, "We will ..."`: a comma or colon before the mark
         // introduces the quote as what was said.
-        let intro = text[cue.end..m.open].trim_end().ends_with([',', ':']);
+        let intro = between.trim_end().ends_with([',', ':']);
         let words_before = if intro {
             0
         } else {
@@ -1178,22 +1203,16 @@ impl Finder<'_, '_> {
         }
         let cstart = sp.start + c_start + lead;
         let spk = Span::new(sp.start + spk_rel.start, sp.start + spk_rel.end);
-        let cue_span = Some(Span::new(sp.start + cue_rel.start, sp.start + cue_rel.end));
-        let cue = Some(s[cue_rel.start..cue_rel.end].to_string());
+        let cue_span = Span::new(sp.start + cue_rel.start, sp.start + cue_rel.end);
         let speaker = self.resolve(spk);
         speaker.span?;
-        Some(Quote {
-            sentence: si,
-            content: content.to_string(),
-            content_span: Span::new(cstart, cstart + content.len()),
-            speaker: speaker.name,
-            speaker_span: speaker.span,
-            role: speaker.role.as_ref().map(|r| r.0.clone()),
-            role_sentence: speaker.role.map(|r| r.1),
-            cue,
-            cue_span,
-            direct: false,
-        })
+        Some(speaker.quote(
+            si,
+            ctx.text,
+            Span::new(cstart, cstart + content.len()),
+            Some(cue_span),
+            false,
+        ))
     }
 
     /// The broad pass for indirect attribution: every cue of a large verb
@@ -1248,18 +1267,15 @@ impl Finder<'_, '_> {
                 if turn.split_whitespace().count() >= 3 {
                     let speaker =
                         self.resolve(Span::new(sp.start + spk.start(), sp.start + spk.end()));
-                    out.push(Quote {
-                        sentence: si,
-                        content: turn.to_string(),
-                        content_span: Span::new(from, from + turn.len()),
-                        speaker: speaker.name,
-                        speaker_span: speaker.span,
-                        role: speaker.role.as_ref().map(|r| r.0.clone()),
-                        role_sentence: speaker.role.map(|r| r.1),
-                        cue: Some(":".to_string()),
-                        cue_span: Some(Span::new(sp.start + spk.end(), sp.start + spk.end() + 1)),
-                        direct: true,
-                    });
+                    // The cue is the label's colon.
+                    let colon = Span::new(sp.start + spk.end(), sp.start + spk.end() + 1);
+                    out.push(speaker.quote(
+                        si,
+                        ctx.text,
+                        Span::new(from, from + turn.len()),
+                        Some(colon),
+                        true,
+                    ));
                 }
             } else if body.split_whitespace().count() >= 3 {
                 self.push_generic(
@@ -1417,18 +1433,13 @@ impl Finder<'_, '_> {
             if LOOSE_CUES.contains(&cm.as_str()) && speaker.person.is_none() {
                 continue;
             }
-            out.push(Quote {
-                sentence: si,
-                content: content.to_string(),
-                content_span: Span::new(cstart, cstart + content.len()),
-                speaker: speaker.name,
-                speaker_span: speaker.span,
-                role: speaker.role.as_ref().map(|r| r.0.clone()),
-                role_sentence: speaker.role.map(|r| r.1),
-                cue: Some(cm.as_str().to_string()),
-                cue_span: Some(abs),
-                direct: false,
-            });
+            out.push(speaker.quote(
+                si,
+                ctx.text,
+                Span::new(cstart, cstart + content.len()),
+                Some(abs),
+                false,
+            ));
         }
         out
     }
@@ -1465,18 +1476,13 @@ impl Finder<'_, '_> {
         if let (Some(_), Some((a, b))) = (named, spk) {
             speaker.span = Some(Span::new(sp.start + a, sp.start + b));
         }
-        out.push(Quote {
-            sentence: si,
-            content: text.to_string(),
-            content_span: Span::new(cstart, cstart + text.len()),
-            speaker: speaker.name,
-            speaker_span: speaker.span,
-            role: speaker.role.as_ref().map(|r| r.0.clone()),
-            role_sentence: speaker.role.map(|r| r.1),
-            cue: s.get(cue.0..cue.1).map(str::to_string),
-            cue_span: Some(Span::new(sp.start + cue.0, sp.start + cue.1)),
-            direct: false,
-        });
+        out.push(speaker.quote(
+            si,
+            ctx.text,
+            Span::new(cstart, cstart + text.len()),
+            Some(Span::new(sp.start + cue.0, sp.start + cue.1)),
+            false,
+        ));
     }
 
     fn in_direct_quote(&self, pos: usize) -> bool {

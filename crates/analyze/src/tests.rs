@@ -283,16 +283,20 @@ fn transcript_turns_run_to_the_end_of_the_paragraph() {
     );
 }
 
+/// Each quote of `text` as (content, speaker name).
+fn contents_and_speakers(text: &str) -> Vec<(String, Option<String>)> {
+    find_quotes(&article(text, None))
+        .into_iter()
+        .map(|q| (q.content, q.speaker))
+        .collect()
+}
+
 #[test]
 fn stance_verbs_attribute_and_bare_speech_verbs_do_not() {
     let text = "Councillor Ada Brun likened the toll plan to a tax on workers. \
                 Mayor Lena Ortiz spoke after the vote. \
                 Ortiz later spoke of a hard winter for the ferry crews.";
-    let a = article(text, None);
-    let got: Vec<(String, Option<String>)> = find_quotes(&a)
-        .into_iter()
-        .map(|q| (q.content, q.speaker))
-        .collect();
+    let got = contents_and_speakers(text);
     assert_eq!(
         got,
         vec![
@@ -312,11 +316,7 @@ fn stance_verbs_attribute_and_bare_speech_verbs_do_not() {
 fn inverted_said_after_the_content() {
     let text = "The ferry line keeps running the same old boats, said Rita Kell, the director of Harbor Watch. \
                 But that is not good enough, said Tomas Reyes.";
-    let a = article(text, None);
-    let got: Vec<(String, Option<String>)> = find_quotes(&a)
-        .into_iter()
-        .map(|q| (q.content, q.speaker))
-        .collect();
+    let got = contents_and_speakers(text);
     assert_eq!(
         got,
         vec![
