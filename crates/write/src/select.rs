@@ -39,8 +39,9 @@ pub struct SentenceBank {
     index: HashMap<(ArticleId, usize), usize>,
     centroid: HashMap<String, f32>,
     centroid_norm: f32,
-    /// Stemmed word pairs and how many articles use each.
-    phrase_df: HashMap<(String, String), u32>,
+    /// For each candidate (same index), its word pairs that two or more
+    /// articles use, with how many articles use each.
+    shared: Vec<Vec<((String, String), u32)>>,
 }
 
 /// How much a sentence's new shared phrases (per word) weigh against its
@@ -309,7 +310,7 @@ impl SentenceBank {
             index: HashMap::new(),
             centroid,
             centroid_norm,
-            phrase_df: HashMap::new(),
+            shared: Vec::new(),
         };
         for a in originals {
             for (i, text) in a.sentence_texts().enumerate() {
@@ -327,14 +328,19 @@ impl SentenceBank {
                 // Agreement: shared phrases over the square root of the
                 // sentence's phrases (long sentences share more by chance).
                 let phrases: HashSet<(String, String)> = bigrams(&text).into_iter().collect();
-                let shared = phrases
-                    .iter()
-                    .filter(|b| phrase_df.get(*b).is_some_and(|&d| d >= 2))
-                    .count() as f32;
-                let agreement = shared / (phrases.len().max(1) as f32).sqrt();
+                let all_phrases = phrases.len();
+                let shared: Vec<((String, String), u32)> = phrases
+                    .into_iter()
+                    .filter_map(|b| {
+                        let d = *phrase_df.get(&b)?;
+                        (d >= 2).then_some((b, d))
+                    })
+                    .collect();
+                let agreement = shared.len() as f32 / (all_phrases.max(1) as f32).sqrt();
                 let lead = 1.0 / (1.0 + 0.5 * i as f32);
                 let standalone = (8..=55).contains(&words) && reads_alone(&text);
                 bank.index.insert((a.id, i), bank.candidates.len());
+                bank.shared.push(shared);
                 bank.candidates.push(Candidate {
                     article: a.id,
                     sentence: i,
@@ -353,7 +359,6 @@ impl SentenceBank {
                 });
             }
         }
-        bank.phrase_df = phrase_df;
         bank
     }
 
@@ -386,30 +391,25 @@ impl SentenceBank {
     /// the best by score times one plus the weight of the shared phrases it
     /// adds per word, among those that fit and repeat no sentence chosen.
     pub fn select(&self, max_words: usize) -> Vec<Candidate> {
-        let mut ranked: Vec<&Candidate> = self.candidates.iter().filter(|c| c.standalone).collect();
-        ranked.sort_by(|a, b| {
+        let candidates = &self.candidates;
+        let mut ranked: Vec<usize> = (0..candidates.len())
+            .filter(|&i| candidates[i].standalone)
+            .collect();
+        ranked.sort_by(|&a, &b| {
+            let (a, b) = (&candidates[a], &candidates[b]);
             b.score
                 .total_cmp(&a.score)
                 .then(a.article.cmp(&b.article))
                 .then(a.sentence.cmp(&b.sentence))
         });
         // The dek comes from the top of an article, where news states what happened.
-        if let Some(pos) = ranked.iter().position(|c| c.position <= 2) {
+        if let Some(pos) = ranked.iter().position(|&i| candidates[i].position <= 2) {
             let dek = ranked.remove(pos);
             ranked.insert(0, dek);
         }
-        // Each sentence's phrases that two or more articles share.
-        let shared: Vec<HashSet<(String, String)>> = ranked
-            .iter()
-            .map(|c| {
-                bigrams(&c.text)
-                    .into_iter()
-                    .filter(|b| self.phrase_df.get(b).is_some_and(|&d| d >= 2))
-                    .collect()
-            })
-            .collect();
         let mut covered: HashSet<&(String, String)> = HashSet::new();
-        let mut left: Vec<usize> = (0..ranked.len()).collect();
+        // Candidates still open, best ranked first.
+        let mut left = ranked;
         let mut chosen: Vec<Candidate> = Vec::new();
         let mut words = 0;
         loop {
@@ -418,7 +418,7 @@ impl SentenceBank {
             // rest, not one per sentence chosen.
             let last = chosen.last().map(|k| &k.stems);
             left.retain(|&i| {
-                let c = ranked[i];
+                let c = &candidates[i];
                 words + c.words <= max_words
                     && last.is_none_or(|stems| cosine(stems, &c.stems) < REDUNDANT)
             });
@@ -427,11 +427,11 @@ impl SentenceBank {
                 (!left.is_empty()).then_some(0)
             } else {
                 let value = |i: usize| {
-                    let c = ranked[i];
-                    let gain: f32 = shared[i]
+                    let c = &candidates[i];
+                    let gain: f32 = self.shared[i]
                         .iter()
-                        .filter(|b| !covered.contains(b))
-                        .map(|b| self.phrase_df[b].saturating_sub(1) as f32)
+                        .filter(|(b, _)| !covered.contains(b))
+                        .map(|(_, d)| d.saturating_sub(1) as f32)
                         .sum();
                     c.score * (1.0 + COVERAGE_WEIGHT * gain / c.words.max(1) as f32)
                 };
@@ -447,9 +447,9 @@ impl SentenceBank {
             };
             let Some(k) = pick else { break };
             let i = left.remove(k);
-            covered.extend(shared[i].iter());
-            words += ranked[i].words;
-            chosen.push(ranked[i].clone());
+            covered.extend(self.shared[i].iter().map(|(b, _)| b));
+            words += candidates[i].words;
+            chosen.push(candidates[i].clone());
         }
         chosen
     }
