@@ -82,8 +82,8 @@ pub fn extract(doc: &Document) -> Result<Article, ExtractError> {
 
 /// The metadata a page declares (see [`meta`] for the order of sources).
 pub fn page_meta(html: &str) -> PageMeta {
-    let slimmed = slim::slim(cap(html, MAX_SLIM_INPUT_BYTES));
-    let html = cap(&slimmed, MAX_HTML_BYTES);
+    let input = parser_input(html);
+    let html: &str = &input;
     if depth::max_depth(html) > MAX_NESTING {
         let flat = depth::flatten(html, FLATTEN_KEEP);
         return meta::read_meta(&dom_query::Document::from(flat.as_str()));
@@ -108,10 +108,23 @@ fn cap(html: &str, limit: usize) -> &str {
     &html[..end]
 }
 
+/// What the parsers get of a page: slimmed (reading at most
+/// `MAX_SLIM_INPUT_BYTES`), then capped at `MAX_HTML_BYTES`.
+fn parser_input(html: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match slim::slim(cap(html, MAX_SLIM_INPUT_BYTES)) {
+        Cow::Borrowed(page) => Cow::Borrowed(cap(page, MAX_HTML_BYTES)),
+        Cow::Owned(mut page) => {
+            page.truncate(cap(&page, MAX_HTML_BYTES).len());
+            Cow::Owned(page)
+        }
+    }
+}
+
 fn extract_html(doc: &Document, html: &str) -> Result<Article, ExtractError> {
     let url = doc.url.clone();
-    let slimmed = slim::slim(cap(html, MAX_SLIM_INPUT_BYTES));
-    let html = cap(&slimmed, MAX_HTML_BYTES);
+    let slimmed = parser_input(html);
+    let html: &str = &slimmed;
     let flattened;
     let html = {
         let d = depth::max_depth(html);
