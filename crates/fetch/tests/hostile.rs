@@ -17,6 +17,8 @@ use lede_model::Feed;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+mod support;
+
 /// The request timeout of these tests: every slow case ends by then.
 const TIMEOUT: Duration = Duration::from_secs(3);
 /// Body limit of these tests.
@@ -60,19 +62,10 @@ async fn serve(handler: impl Fn(&str, &str) -> Reply + Send + Sync + 'static) ->
 }
 
 async fn answer(mut sock: TcpStream, handler: Handler) {
-    let mut req = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-        match sock.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => req.extend_from_slice(&buf[..n]),
-        }
-        if req.len() > 64 * 1024 {
-            return;
-        }
-    }
-    let req = String::from_utf8_lossy(&req).to_string();
-    let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let Some(req) = support::read_request_head(&mut sock, 64 * 1024).await else {
+        return;
+    };
+    let path = support::request_path(&req);
     match handler(&path, &req) {
         Reply::Raw(bytes) => {
             let _ = sock.write_all(&bytes).await;
@@ -92,6 +85,7 @@ async fn answer(mut sock: TcpStream, handler: Handler) {
         }
         Reply::Stall => {
             // Hold the connection open without a word until the client leaves.
+            let mut buf = [0u8; 4096];
             let _ = sock.read(&mut buf).await;
         }
         Reply::Endless { bytes } => {
@@ -703,13 +697,11 @@ async fn per_host_limit_holds_across_feeds() {
         while let Ok((mut sock, _)) = listener.accept().await {
             let (a, pk) = (a.clone(), pk.clone());
             tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                let mut req = Vec::new();
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
+                if support::read_request_head(&mut sock, usize::MAX)
+                    .await
+                    .is_none()
+                {
+                    return;
                 }
                 let now = a.fetch_add(1, Ordering::SeqCst) + 1;
                 pk.fetch_max(now, Ordering::SeqCst);

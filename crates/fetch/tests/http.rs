@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use lede_fetch::{poll_feed, FetchConfig, FetchError, FetchOutcome, Fetcher};
 use lede_model::Feed;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+
+mod support;
 
 /// Serve raw responses by path until the test ends (bounded: 50 connections).
 async fn server() -> String {
@@ -20,16 +22,10 @@ async fn server() -> String {
             };
             let base = base2.clone();
             tokio::spawn(async move {
-                let mut req = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let req = String::from_utf8_lossy(&req).to_string();
-                let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let Some(req) = support::read_request_head(&mut sock, usize::MAX).await else {
+                    return;
+                };
+                let path = support::request_path(&req);
                 let lower = req.to_ascii_lowercase();
                 let resp: Vec<u8> = match path.as_str() {
                     "/big" => {

@@ -15,8 +15,10 @@ use std::time::{Duration, Instant};
 use chrono::{TimeDelta, Utc};
 use lede_fetch::{poll_feed, FetchConfig, FetchError, Fetcher, Poller, PollerConfig};
 use lede_model::Feed;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+
+mod support;
 
 /// Every request a test server received: its path and when it arrived.
 type Log = Arc<Mutex<Vec<(String, Instant)>>>;
@@ -62,16 +64,10 @@ async fn serve(handler: impl Fn(&str, SocketAddr) -> Vec<u8> + Send + Sync + 'st
         while let Ok((mut sock, _)) = listener.accept().await {
             let (handler, log) = (handler.clone(), log_in.clone());
             tokio::spawn(async move {
-                let mut req = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let req = String::from_utf8_lossy(&req).to_string();
-                let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let Some(req) = support::read_request_head(&mut sock, usize::MAX).await else {
+                    return;
+                };
+                let path = support::request_path(&req);
                 log.lock().unwrap().push((path.clone(), Instant::now()));
                 let _ = sock.write_all(&handler(&path, addr)).await;
                 let _ = sock.shutdown().await;
