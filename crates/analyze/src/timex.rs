@@ -356,39 +356,7 @@ fn year_number(s: &str) -> Option<i64> {
     if let Ok(y) = s.parse() {
         return Some(y);
     }
-    fn word(w: &str) -> Option<i64> {
-        const WORDS: [&str; 20] = [
-            "",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ];
-        const TENS: [&str; 8] = [
-            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-        ];
-        if let Some(i) = WORDS.iter().position(|x| *x == w) {
-            return Some(i as i64);
-        }
-        TENS.iter()
-            .position(|x| *x == w)
-            .map(|i| 20 + 10 * i as i64)
-    }
+    let word = |w: &str| number(w).map(|v| v as i64);
     let lower = s.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == '-')

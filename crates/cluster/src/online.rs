@@ -244,17 +244,22 @@ impl Clusterer {
     /// votes on one day) can merge. Each anticipated article must then be
     /// passed to [`Clusterer::add`] (or [`Clusterer::prepare`]) once.
     pub fn anticipate(&mut self, docs: &[ClusterDoc]) {
+        for doc in docs {
+            if !self.anticipated.contains_key(&doc.id) {
+                let v = self.observed_views(doc);
+                self.anticipated.insert(doc.id, v);
+            }
+        }
+    }
+
+    /// The article's views, counted into the document frequencies.
+    fn observed_views(&mut self, doc: &ClusterDoc) -> Views {
         let spec = ViewSpec {
             lead_words: self.config.lead_words,
         };
-        for doc in docs {
-            if self.anticipated.contains_key(&doc.id) {
-                continue;
-            }
-            let v = views(&mut self.vocab, doc.title, doc.text, spec);
-            self.vocab.observe(v.body.iter().map(|&(t, _)| t));
-            self.anticipated.insert(doc.id, v);
-        }
+        let v = views(&mut self.vocab, doc.title, doc.text, spec);
+        self.vocab.observe(v.body.iter().map(|&(t, _)| t));
+        v
     }
 
     /// The configuration in use.
@@ -324,16 +329,9 @@ impl Clusterer {
 
     /// Vectorise an article at `time`, counting it into the document frequencies.
     fn vectorise(&mut self, doc: &ClusterDoc, time: Option<i64>) -> PreparedDoc {
-        let spec = ViewSpec {
-            lead_words: self.config.lead_words,
-        };
         let mut v = match self.anticipated.remove(&doc.id) {
             Some(v) => v,
-            None => {
-                let v = views(&mut self.vocab, doc.title, doc.text, spec);
-                self.vocab.observe(v.body.iter().map(|&(t, _)| t));
-                v
-            }
+            None => self.observed_views(doc),
         };
         let vocab = &self.vocab;
         let mut out: ViewVecs = [
