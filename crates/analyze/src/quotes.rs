@@ -12,9 +12,14 @@
 //!
 //! Indirect quotes are sentences without a long direct quote matching `X said
 //! (that) ...`, `..., X said`, `..., said X`, `According to X, ...` or `...,
-//! according to X`. A partial quote inside such a clause (`X says he made "a
-//! demand" of ...`) gives the whole clause; a transcript's `NAME:` label gives
-//! the paragraph that follows it.
+//! according to X`; an attribution set inside the sentence (`The plan, X
+//! said, will fail`) gives the whole sentence, one that closes it before a
+//! clause of its own (`..., he said, and ...`) what came before. A partial
+//! quote inside such a clause (`X says he made "a demand" of ...`, `A clerk
+//! who "moves a decimal" is fired, X said`) gives the whole clause, a quoted
+//! name followed by "that" (`told the "Morning Tide" show that ...`) the
+//! clause after it; a transcript's `NAME:` label gives the paragraph that
+//! follows it, and `, adding that ...` the speaker of the attribution before.
 //!
 //! Speakers are resolved through the entity index: a pronoun to the most
 //! recent person of fitting gender named before it outside quotes, a surname to
@@ -29,8 +34,10 @@ use regex::{Captures, Regex};
 use std::sync::OnceLock;
 
 const NAME: &str = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*(?:\s+(?:(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|du|of|for)\s+)?[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*){0,5}";
-const HEADS: &str = r"(?i:officials?|spokes(?:man|woman|person)|sources?|statement|company|ministry|department|government|agency|report|police|analysts?|experts?|witness(?:es)?|residents?|officers?|lawyers?|attorneys?|prosecutors?|president|minister|secretary|senator|governor|mayor|chancellor|leader|director|chairman|chairwoman|commissioner|ambassador|envoy|executive|chief|aide|adviser|advisor|economist|professor|doctor|judge|general|commander|group|organi[sz]ation|authorities|military|army|embassy|firm|bank|court|council|committee|administration|campaign|union|party|website|newspaper|letter|study|survey|lawmaker|legislator|diplomat|negotiator|owner|founder|manager|researcher|scientist|teacher|student|mother|father|woman|man|people|person|family|friend|victim|survivor|worker|employee|members?|ceo|office|white\s+house|kremlin|pentagon|regulator|investigators?|team|operator|airline|carrier|broadcaster|agency)";
-const BARE: &str = r"(?:[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Ww]itnesses|[Rr]esidents|[Pp]olice|[Aa]uthorities|[Ii]nvestigators|[Cc]ritics|[Ss]ources|[Aa]ides|[Dd]iplomats|[Dd]octors|[Ss]cientists|[Ee]conomists|[Oo]bservers|[Pp]rosecutors|[Ll]awyers|[Oo]rgani[sz]ers|[Aa]ctivists|[Pp]rotesters|[Rr]ebels|[Ss]upporters|[Oo]pponents|[Rr]egulators|[Ee]ngineers|[Tt]roops|[Ss]oldiers)";
+const HEADS: &str = r"(?i:officials?|spokes(?:man|woman|person)|sources?|statement|company|ministry|department|government|agency|report|police|analysts?|experts?|witness(?:es)?|residents?|officers?|lawyers?|attorneys?|prosecutors?|president|minister|secretary|senator|governor|mayor|chancellor|leader|director|chairman|chairwoman|commissioner|ambassador|envoy|executive|chief|aide|adviser|advisor|economist|professor|doctor|judge|general|commander|group|organi[sz]ation|authorities|military|army|embassy|firm|bank|court|council|committee|administration|campaign|union|party|website|newspaper|letter|study|survey|lawmaker|legislator|diplomat|negotiator|owner|founder|manager|researcher|scientist|teacher|student|mother|father|woman|man|people|person|family|friend|victim|survivor|worker|employee|members?|ceo|office|white\s+house|kremlin|pentagon|regulator|investigators?|team|operator|airline|carrier|broadcaster|agency|analysis|polls?|data|complaint|filing|documents?|records|memo|lawsuit|audit|research|review|estimates?|indictment|findings)";
+const BARE: &str = r"(?:[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Ww]itnesses|[Rr]esidents|[Pp]olice|[Aa]uthorities|[Ii]nvestigators|[Cc]ritics|[Ss]ources|[Aa]ides|[Dd]iplomats|[Dd]octors|[Ss]cientists|[Ee]conomists|[Oo]bservers|[Pp]rosecutors|[Ll]awyers|[Oo]rgani[sz]ers|[Aa]ctivists|[Pp]rotesters|[Rr]ebels|[Ss]upporters|[Oo]pponents|[Rr]egulators|[Ee]ngineers|[Tt]roops|[Ss]oldiers|[Ll]awmakers|[Ll]egislators|[Ss]enators|[Vv]oters|[Rr]epublicans|[Dd]emocrats|[Aa]dvisers|[Ll]eaders|[Ee]xecutives|[Ss]trategists|[Pp]ollsters|[Cc]ommentators|[Ss]cholars|[Rr]esearchers|[Ss]taffers|[Oo]fficers)";
+/// Modifiers of a bare plural speaker ("top black lawmakers said").
+const BARE_MODS: &str = r"(?:(?:[Tt]op|[Ss]enior|[Mm]any|[Ss]ome|[Ss]everal|[Oo]ther|[Mm]ost|[Bb]oth|[Ff]ew|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ff]ormer|[Cc]urrent|[Ll]ocal|[Ss]tate|[Ff]ederal|[Ff]oreign|[Ww]estern|[Mm]ilitary|[Ii]ntelligence|[Aa]dministration|[Cc]ampaign|[Pp]arty|[Hh]ealth|[Ss]ecurity|[Gg]overnment|[Ii]ndustry|[Pp]olitical|[Bb]lack|[Dd]emocratic|[Rr]epublican|GOP|[Ii]ndependent|[Ee]uropean|[Aa]merican|U\.S\.)\s+){0,3}";
 const LOWROLE: &str = r"(?:(?:chief|executive|spokes(?:man|woman|person)|minister|secretary|president|official|director|leader|envoy|ambassador|deputy|foreign|senior|top|former|general|press|prime|interior|defen[cs]e|finance|special|head|chairman|chairwoman|commissioner|governor|mayor)\s+){1,4}";
 const CUES: &str = r"said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|wrote|writes|asked|asks|announced|announces|declared|declares|insisted|insists|warned|warns|argued|argues|claimed|claims|confirmed|confirms|continued|continues|replied|replies|responded|recalled|recalls|acknowledged|acknowledges|admitted|admits|observed|remarked|suggested|suggests|urged|urges|cautioned|predicted|predicts|conceded|complained|emphasi[sz]ed|stressed|stresses|maintained|tweeted|posted|promised|vowed|denied|denies|countered|concluded|shouted|yelled|cried|whispered|pleaded|agreed|testified|reported|boasted|quipped|joked|wondered|recounted";
 const ICUES: &str = r"said|says|added|adds|stated|states|announced|announces|warned|warns|argued|argues|claimed|claims|insisted|insists|noted|notes|explained|confirmed|confirms|denied|denies|acknowledged|admitted|predicted|predicts|believes|believed|suggested|estimated|reported|maintained|stressed|emphasi[sz]ed|conceded|concluded|wrote|writes|revealed|disclosed|alleged|alleges|contended|contends";
@@ -418,6 +425,9 @@ fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
 fn sentence_subject(s: &str) -> Option<(usize, usize)> {
     let mut start = None;
     let mut end = 0;
+    // Lowercase words taken after a determiner ("The major super PAC").
+    let mut common_nouns = 0;
+    let mut after_determiner = false;
     for w in s.split_whitespace() {
         let pos = w.as_ptr() as usize - s.as_ptr() as usize;
         let low = w.to_lowercase();
@@ -425,9 +435,20 @@ fn sentence_subject(s: &str) -> Option<(usize, usize)> {
             continue;
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
-        if !(capital || is_determiner(&low)) {
+        let bare = low.trim_end_matches([',', '.', ';', ':']);
+        let noun_phrase_word = after_determiner
+            && common_nouns < 4
+            && w.chars().next().is_some_and(char::is_alphanumeric)
+            && !is_aux(bare)
+            && !is_cue_word(bare)
+            && !is_clause_boundary(bare);
+        if !(capital || is_determiner(&low) || noun_phrase_word) {
             break;
         }
+        if !capital && !is_determiner(&low) {
+            common_nouns += 1;
+        }
+        after_determiner |= is_determiner(&low);
         start.get_or_insert(pos);
         end = pos + w.trim_end_matches([',', '.', ';', ':']).len();
         if w.ends_with([',', ';', ':']) {
@@ -447,13 +468,15 @@ fn relative_before(s: &str, cue: usize) -> Option<(usize, usize)> {
 
 fn speaker() -> String {
     format!(
-        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
+        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE_MODS}{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
     )
 }
 
 struct Res {
     right_after: Regex,
     right_before: Regex,
+    right_before_np: Regex,
+    right_late: [Regex; 2],
     right_according: Regex,
     right_dash: Regex,
     left_end: Regex,
@@ -470,6 +493,7 @@ struct Res {
     inverted: Regex,
     after_cue: Regex,
     after_told: Regex,
+    told_tail: Regex,
 }
 
 fn res() -> &'static Res {
@@ -483,6 +507,23 @@ fn res() -> &'static Res {
             right_before: re(format!(
                 r"^\s*,?\s*{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
             )),
+            // `," panel chairman Rep. Ana Ruiz said`, `," the Ohio farmer said`:
+            // right after a closing mark and before a cue, a name with
+            // lowercase words before it, or any noun phrase with an article,
+            // is the speaker whatever its head noun.
+            right_before_np: re(format!(
+                r"^\s*,?\s*(?P<spk>(?:[a-z]+\s+){{1,3}}{NAME}(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?|(?:[Tt]he|[Aa]n?)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,4}}?[a-z][a-z-]+){appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
+            )),
+            // `... "steals" is held to account, Warren said.`: the sentence
+            // goes on after the quote and ends with its attribution.
+            right_late: [
+                re(format!(
+                    r",\s+{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b(?P<tail>[^,\x22“”]{{0,60}})$"
+                )),
+                re(format!(
+                    r",\s+(?P<cue>{CUES})\s+{spk}{appos}(?P<tail>[^,\x22“”]{{0,60}})$"
+                )),
+            ],
             right_according: re(format!(r"^\s*,?\s*(?P<cue>(?i:according\s+to))\s+{spk}")),
             // A pull quote or reader comment signed on its own line:
             // `"..." ― Jorge Vale, Eastbrook`.
@@ -508,12 +549,17 @@ fn res() -> &'static Res {
                 r"^(?P<cue>(?i:according\s+to))\s+{spk}(?:,[^,]{{1,80}})?,\s+"
             )),
             ind_according_last: re(format!(
-                r"^(?P<cue>(?i:according\s+to))\s+{spk}[^,]{{0,60}}$"
+                r"^(?P<cue>(?i:according\s+to))\s+{spk}[^,]{{0,60}}(?:,[^,]{{1,120}})?$"
             )),
             spk_before: re(format!(r"{spk}{appos}\s+(?:[a-z]+ly\s+)?$")),
-            inverted: re(format!(r"^\s+{spk}(?:\s*[,.;]|\s*$)")),
+            // `..., said one source in the room.`
+            inverted: re(format!(
+                r"^\s+{spk}(?:\s+(?:in|at|of|for|from|with|on|close\s+to|familiar\s+with)\s+[^,.;\x22“”]{{1,40}})?(?:\s*[,.;]|\s*$)"
+            )),
             after_cue: re(format!(r"^{WHEN},?\s+(?:that\s+)?")),
             after_told: re(format!(r"^\s+{OBJ}{WHEN},?\s+(?:that\s+)?")),
+            // `..., Ortiz told the Courier on Friday.`: nothing follows the listener.
+            told_tail: re(format!(r"^\s+{OBJ}{WHEN}\s*[.!]?\s*$")),
         }
     })
 }
@@ -562,6 +608,128 @@ fn is_trailing_tail(after: &str) -> bool {
             | "while"
             | "as"
     ) || (!t.contains(' ') && first.ends_with("ly"))
+}
+
+/// The clause after a quotation that is followed by "that" (`told the
+/// "Morning Joe" show that ...`), to the end of its sentence at `end`.
+fn that_clause_after(text: &str, close_end: usize, end: usize) -> Option<Span> {
+    let right = text.get(close_end..end)?;
+    let rest = right.trim_start().strip_prefix("that ")?;
+    let start = end - rest.len();
+    let body = rest.trim().trim_end_matches(['.', '!', ';']).trim_end();
+    let lead = rest.len() - rest.trim_start().len();
+    (body.split_whitespace().count() >= 3)
+        .then(|| Span::new(start + lead, start + lead + body.len()))
+}
+
+/// Whether a subject found before a cue is a scene-setting phrase or a
+/// date rather than who spoke ("In his", "Following initial", "August").
+fn implausible_subject(subject: &str) -> bool {
+    let words: Vec<String> = subject
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    let Some(first) = words.first() else {
+        return true;
+    };
+    let opener = SCENE_SETTERS.contains(&first.as_str())
+        || matches!(
+            first.as_str(),
+            "following"
+                | "though"
+                | "although"
+                | "having"
+                | "recently"
+                | "almost"
+                | "despite"
+                | "amid"
+                | "among"
+                | "under"
+                | "over"
+                | "through"
+                | "within"
+                | "because"
+                | "unless"
+                | "whether"
+                | "instead"
+                | "perhaps"
+                | "indeed"
+                | "also"
+        );
+    let time_word = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || matches!(
+                w,
+                "january"
+                    | "february"
+                    | "march"
+                    | "april"
+                    | "may"
+                    | "june"
+                    | "july"
+                    | "august"
+                    | "september"
+                    | "october"
+                    | "november"
+                    | "december"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "saturday"
+                    | "sunday"
+                    | "today"
+                    | "yesterday"
+                    | "tonight"
+                    | "late"
+                    | "early"
+                    | "mid"
+            )
+    };
+    opener || words.iter().all(|w| time_word(w))
+}
+
+/// Whether the text after a parenthetical attribution's cue (`, Ortiz said,
+/// will fail`) carries on the attributed sentence, rather than opening a
+/// clause of its own (`, he said, and the talks ...`, `, she said, adding`).
+fn continues_after(after: &str) -> bool {
+    let rest = after.trim_start().trim_start_matches(',').trim_start();
+    let first = rest
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(',');
+    !first.is_empty()
+        && first.starts_with(|c: char| c.is_lowercase())
+        && !first.ends_with("ing")
+        && !matches!(
+            first,
+            "and"
+                | "but"
+                | "or"
+                | "so"
+                | "yet"
+                | "who"
+                | "which"
+                | "while"
+                | "although"
+                | "though"
+                | "because"
+                | "as"
+                | "when"
+                | "after"
+                | "before"
+                | "since"
+                | "according"
+                | "in"
+                | "on"
+                | "at"
+                | "during"
+        )
 }
 
 /// A resolved speaker.
@@ -708,6 +876,12 @@ fn direct_spans(text: &str) -> Vec<Marks> {
             '”' => {
                 if let Some((o, oe)) = open.take() {
                     push_marks(text, o, oe, i, i + len, &mut out);
+                } else if prev.is_none_or(char::is_whitespace)
+                    && next.is_some_and(|n| !n.is_whitespace())
+                {
+                    // A closing mark typed where an opening one belongs
+                    // (`”We will go,” she said`) opens the quote.
+                    open = Some((i, i + len));
                 }
             }
             '"' => {
@@ -817,7 +991,12 @@ impl Finder<'_, '_> {
         let left = &text[l_start..m.open];
 
         let mut found: Option<(Captures, usize)> = None;
-        for re in [&r.right_after, &r.right_before, &r.right_according] {
+        for re in [
+            &r.right_after,
+            &r.right_before,
+            &r.right_before_np,
+            &r.right_according,
+        ] {
             if let Some(c) = re.captures(right) {
                 found = Some((c, m.close_end));
                 break;
@@ -842,8 +1021,19 @@ impl Finder<'_, '_> {
                 .flatten()
                 .filter(|c| {
                     let sig = c.get(0).map_or("", |m| m.as_str());
+                    // Full stops only after initials ("Ana G. Ruiz") or to
+                    // end the line: a sentence is not a signature.
+                    let sig = sig.trim_end().trim_end_matches('.');
+                    let initials_only = sig.char_indices().all(|(i, ch)| {
+                        ch != '.'
+                            || sig[..i]
+                                .chars()
+                                .next_back()
+                                .is_some_and(|p| p.is_uppercase())
+                    });
                     sig.split_whitespace().count() <= 10
-                        && !sig.contains(['.', '!', '?', '"', '“', '”'])
+                        && initials_only
+                        && !sig.contains(['!', '?', '"', '“', '”'])
                 })
             {
                 found = Some((c, m.close_end));
@@ -877,6 +1067,33 @@ impl Finder<'_, '_> {
                 }
             }
         }
+        // Set when the attribution ends the sentence after the quote: the
+        // content is then the clause up to the attribution's comma.
+        let mut late_clause: Option<Span> = None;
+        if found.is_none() && right.contains(',') && !right.contains(['"', '“', '”']) {
+            // The attribution and its tail fit in the last 240 bytes; looking
+            // no further keeps the cost per quote bounded.
+            let mut from = right.len().saturating_sub(240);
+            while !right.is_char_boundary(from) {
+                from += 1;
+            }
+            if let Some((c, from)) = r
+                .right_late
+                .iter()
+                .find_map(|re| re.captures(&right[from..]))
+                .map(|c| (c, from))
+                .filter(|(c, _)| c.name("tail").is_some_and(|t| is_trailing_tail(t.as_str())))
+            {
+                let comma = m.close_end + from + c.get(0).map_or(0, |g| g.start());
+                let mut start = sent2.start.min(m.open);
+                if qi > 0 {
+                    start = start.max(all[qi - 1].close_end.min(m.open));
+                }
+                let lead = text[start..comma].len() - text[start..comma].trim_start().len();
+                late_clause = Some(Span::new(start + lead, comma));
+                found = Some((c, m.close_end + from));
+            }
+        }
         let mut q = Quote {
             sentence: s1,
             content: m.content.slice(text).to_string(),
@@ -896,9 +1113,49 @@ impl Finder<'_, '_> {
             let (cue, cue_span) = cue_of(&c, base);
             q.cue = cue;
             q.cue_span = cue_span;
-            let clause = if base == m.close_end {
+            let quoted_words = m.content.slice(text).split_whitespace().count();
+            let that_after = (base != m.close_end && quoted_words <= 5)
+                .then(|| that_clause_after(text, m.close_end, sent2.end))
+                .flatten();
+            // A tight left attribution whose time phrase swallowed a "that"
+            // (`said in the letter that the ad "..."`), or whose quote runs
+            // on into the clause (`he said "reforms" would pay for it`).
+            let run_on = |cue: Span| {
+                let between = text[cue.end..m.open].to_ascii_lowercase();
+                between.split_whitespace().any(|w| w == "that") || between.trim().is_empty()
+            };
+            // `The club's investment, Ms. Tanzer said, "is a perfect
+            // example"`: the attribution interrupts one sentence, and the
+            // quote finishes the clause that opens it.
+            let interrupted = (base == l_start && !loose_left)
+                .then_some(spk)
+                .flatten()
+                .filter(|_| m.content.slice(text).starts_with(char::is_lowercase))
+                .and_then(|spk| {
+                    let front = text.get(sent1.start..spk.start)?;
+                    let front_trim = front.trim();
+                    (front_trim.ends_with(',')
+                        && front_trim.split_whitespace().count() >= 3
+                        && !front.contains(['"', '“', '”']))
+                    .then_some(())?;
+                    let start = sent1.start + (front.len() - front.trim_start().len());
+                    let body = text[start..sent2.end]
+                        .trim_end()
+                        .trim_end_matches(['.', '!', ';'])
+                        .trim_end();
+                    Some(Span::new(start, (start + body.len()).max(m.close_end)))
+                });
+            let clause = if let Some(late) = late_clause {
+                Some(late)
+            } else if let Some(whole) = interrupted {
+                Some(whole)
+            } else if let Some(that) = that_after {
+                // `told MSNBC's "Morning Joe" that ...`: the quote names
+                // something; what was said follows "that".
+                Some(that)
+            } else if base == m.close_end {
                 self.clause_before(m, qi, all, sent1)
-            } else if loose_left {
+            } else if loose_left || cue_span.is_some_and(run_on) {
                 cue_span.and_then(|cue| self.embedding_clause(m, cue, sent2))
             } else {
                 None
@@ -964,7 +1221,9 @@ impl Finder<'_, '_> {
         }
         let between = &text[cue.end..m.open];
         // `told the Courier: "..."`: the colon opens the quote as the clause.
-        if between.contains(['.', '!', '?', ';', ':', '"', '“', '”']) {
+        // The cue and the quote are in one sentence, so a full stop between
+        // them belongs to an abbreviation ("Sen.", "U.S.").
+        if between.contains(['!', '?', ';', ':', '"', '“', '”']) {
             return None;
         }
         // The clause starts after "that" when the cue takes one.
@@ -1161,14 +1420,25 @@ impl Finder<'_, '_> {
                 let spk = Span::new(ws + spk.start(), ws + spk.end());
                 let before = s[..spk.start].trim_end();
                 let after = &s[hm.end()..];
-                if before.ends_with(',') && is_trailing_tail(after) {
-                    // "..., Ortiz said on Monday."
+                let told = matches!(
+                    hm.as_str(),
+                    "told" | "tells" | "assured" | "informed" | "reminded"
+                );
+                // A comma right after the cue closes a parenthetical
+                // attribution: "The plan, Ortiz said, will fail" is the whole
+                // sentence; "..., Ortiz said, and the talks ..." what came
+                // before (unless that is only a fronted subject).
+                let comma_after = before.ends_with(',') && after.trim_start().starts_with(',');
+                if comma_after && continues_after(after) {
+                    hit = Some((spk, cue, 0, s.len()));
+                } else if before.ends_with(',')
+                    && (is_trailing_tail(after)
+                        || (comma_after && before.split_whitespace().count() >= 4)
+                        || (told && r.told_tail.is_match(after)))
+                {
+                    // "..., Ortiz said on Monday.", "..., Ortiz told the Courier."
                     hit = Some((spk, cue, 0, before.len() - 1));
                 } else {
-                    let told = matches!(
-                        hm.as_str(),
-                        "told" | "tells" | "assured" | "informed" | "reminded"
-                    );
                     let re = if told { &r.after_told } else { &r.after_cue };
                     if let Some(m) = re.find(after) {
                         let cs = hm.end() + m.end();
@@ -1336,12 +1606,48 @@ impl Finder<'_, '_> {
             // the name before it gives the speaker.
             // "..., calling the plan reckless": a participle after a comma
             // takes the sentence's subject.
-            let participle =
-                cm.as_str().ends_with("ing") && s[..cm.start()].trim_end().ends_with(',');
+            // "..., saying ...": a participle after a comma takes the
+            // subject of the attribution before it.
+            let participle = cm.as_str().ends_with("ing")
+                && s[..cm.start()]
+                    .trim_end()
+                    .trim_end_matches(['"', '”', '’'])
+                    .ends_with(',');
             let subject = if participle {
-                sentence_subject(s).filter(|&(_, b)| b < cm.start())
+                // `Ortiz said: "...," adding that ...`: the subject of the
+                // attribution before the participle, else the sentence's.
+                r.generic_cue
+                    .find_iter(&s[..cm.start()])
+                    .filter(|p| !self.in_direct_quote(sp.start + p.start()))
+                    .last()
+                    .and_then(|p| subject_before(s, p.start()))
+                    .or_else(|| {
+                        sentence_subject(s)
+                            .filter(|&(a, b)| b < cm.start() && !self.in_direct_quote(sp.start + a))
+                    })
             } else {
-                subject_before(s, cm.start())
+                subject_before(s, cm.start()).or_else(|| {
+                    // "Reid caucused on Saturday and says he ...": a verb
+                    // joined by "and" shares the sentence's subject.
+                    let (words, i) = words_before_aux(s, cm.start());
+                    let (at, w) = *words.get(i.checked_sub(1)?)?;
+                    (w == "and").then_some(())?;
+                    sentence_subject(s)
+                        .filter(|&(a, b)| b < at && !self.in_direct_quote(sp.start + a))
+                })
+            };
+            // "In his speech", "Thursday", "Following reports": a phrase
+            // that sets the scene is no one's name; the sentence's subject
+            // is the better guess when there is one.
+            let subject = match subject {
+                Some((a, b)) if implausible_subject(&s[a..b]) => sentence_subject(s)
+                    .filter(|&(x, y)| {
+                        y < cm.start()
+                            && !implausible_subject(&s[x..y])
+                            && !self.in_direct_quote(sp.start + x)
+                    })
+                    .or(subject),
+                other => other,
             };
             let (a, b, named) = match subject {
                 Some((a, b)) => (a, b, None),
@@ -1354,64 +1660,65 @@ impl Finder<'_, '_> {
             };
             let after = &s[cm.end()..];
             let before = s[..a].trim_end();
-            let parenthetical = before.ends_with(',')
-                && after.trim_start().starts_with(',')
-                && before.split_whitespace().count() >= 4;
-            let (c_start, c_end) =
-                if before.ends_with(',') && (is_trailing_tail(after) || parenthetical) {
-                    (0, before.len() - 1)
-                } else {
-                    let lead = after.len() - after.trim_start().len();
-                    let mut st = cm.end() + lead;
-                    let rest = &s[st..];
-                    // "said in an interview on Friday that ...": content after "that".
-                    let mut head = rest.len().min(100);
-                    while !rest.is_char_boundary(head) {
-                        head -= 1;
-                    }
-                    let first = rest.split_whitespace().next().unwrap_or("");
-                    let circumstance = matches!(
-                        first,
-                        "in" | "at"
-                            | "on"
-                            | "during"
-                            | "after"
-                            | "before"
-                            | "from"
-                            | "with"
-                            | "last"
-                            | "this"
-                            | "earlier"
-                            | "late"
-                            | "Monday"
-                            | "Tuesday"
-                            | "Wednesday"
-                            | "Thursday"
-                            | "Friday"
-                            | "Saturday"
-                            | "Sunday"
-                            | "yesterday"
-                            | "today"
-                            | "that"
-                    );
-                    if let Some(p) = rest[..head].find("that ").filter(|&p| {
-                        circumstance
-                            && (p == 0 || rest[..p].ends_with(' '))
-                            && !rest[..p].contains(['.', '"', '“'])
-                    }) {
-                        st += p + 5;
-                    }
-                    let rest = s[st..].trim_end().trim_end_matches(['.', '!', ';', ',']);
-                    if rest.split_whitespace().count() < 3 {
-                        if before.ends_with(',') && before.len() > 10 {
-                            (0, before.len() - 1)
-                        } else {
-                            continue;
-                        }
+            let comma_after = before.ends_with(',') && after.trim_start().starts_with(',');
+            let parenthetical = comma_after && before.split_whitespace().count() >= 4;
+            let (c_start, c_end) = if comma_after && continues_after(after) {
+                // "The plan, Ortiz said, will fail.": the whole sentence.
+                (0, s.trim_end().trim_end_matches(['.', '!', ';']).len())
+            } else if before.ends_with(',') && (is_trailing_tail(after) || parenthetical) {
+                (0, before.len() - 1)
+            } else {
+                let lead = after.len() - after.trim_start().len();
+                let mut st = cm.end() + lead;
+                let rest = &s[st..];
+                // "said in an interview on Friday that ...": content after "that".
+                let mut head = rest.len().min(100);
+                while !rest.is_char_boundary(head) {
+                    head -= 1;
+                }
+                let first = rest.split_whitespace().next().unwrap_or("");
+                let circumstance = matches!(
+                    first,
+                    "in" | "at"
+                        | "on"
+                        | "during"
+                        | "after"
+                        | "before"
+                        | "from"
+                        | "with"
+                        | "last"
+                        | "this"
+                        | "earlier"
+                        | "late"
+                        | "Monday"
+                        | "Tuesday"
+                        | "Wednesday"
+                        | "Thursday"
+                        | "Friday"
+                        | "Saturday"
+                        | "Sunday"
+                        | "yesterday"
+                        | "today"
+                        | "that"
+                );
+                if let Some(p) = rest[..head].find("that ").filter(|&p| {
+                    circumstance
+                        && (p == 0 || rest[..p].ends_with(' '))
+                        && !rest[..p].contains(['.', '"', '“'])
+                }) {
+                    st += p + 5;
+                }
+                let rest = s[st..].trim_end().trim_end_matches(['.', '!', ';', ',']);
+                if rest.split_whitespace().count() < 3 {
+                    if before.ends_with(',') && before.len() > 10 {
+                        (0, before.len() - 1)
                     } else {
-                        (st, st + rest.len())
+                        continue;
                     }
-                };
+                } else {
+                    (st, st + rest.len())
+                }
+            };
             let raw = &s[c_start..c_end];
             let content = raw.trim();
             if content.split_whitespace().count() < 2 {
@@ -1422,8 +1729,10 @@ impl Finder<'_, '_> {
                 sp.start + named.map_or(a, |n| n.0),
                 sp.start + named.map_or(b, |n| n.1),
             ));
-            if named.is_some() {
-                speaker.span = Some(Span::new(sp.start + a, sp.start + b));
+            if let Some((n, _)) = named {
+                // The mention is the name with its relative pronoun
+                // ("Ruiz, who"), so the span runs from one to the other.
+                speaker.span = Some(Span::new(sp.start + n.min(a), sp.start + b));
             }
             if speaker.span.is_none() {
                 continue;

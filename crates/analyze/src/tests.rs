@@ -887,7 +887,11 @@ fn broad_cues_relative_pronouns_and_headlines() {
     );
     assert_eq!(b.cue.as_deref(), Some("believe"));
     let r = find("the tolls were too low");
-    assert_eq!(r.speaker_span.map(|s| s.slice(&a.text)), Some("who"));
+    // The mention runs from the name to its relative pronoun.
+    assert_eq!(
+        r.speaker_span.map(|s| s.slice(&a.text)),
+        Some("Oskar Brandt, who")
+    );
     assert_eq!(r.speaker.as_deref(), Some("Oskar Brandt"));
     // A verb used as a noun after a determiner is no cue.
     let a = article(
@@ -895,4 +899,66 @@ fn broad_cues_relative_pronouns_and_headlines() {
         None,
     );
     assert!(find_quotes(&a).is_empty(), "{:?}", find_quotes(&a));
+}
+
+#[test]
+fn attributions_that_interrupt_end_or_follow_a_sentence() {
+    let text = "\"The dam will hold,\" panel chairman Rep. Ada Lunn (R-Ore.) said after the vote.\n\n\
+        \"We need rain,\" the Marlow orchard keeper said.\n\n\
+        Pia Quill told Harbor Radio's \"Morning Tide\" that the ferry would run again in spring.\n\n\
+        The new ferry, Tomas Ostrow said, will run twice a day from the old pier.\n\n\
+        It would take a month to repair the pier, he said, and the town may lose its season.\n\n\
+        A clerk who \"moves a decimal point\" is sent home, Lunn said.\n\n\
+        \u{201d}The levee held through the night,\u{201d} Ostrow wrote.\n\n\
+        \u{201c}The fair was a delight for the whole valley.\u{201d} \u{2015} Mira J. Solberg.\n\n\
+        Ostrow said: \"The pier is safe for walkers again,\" adding that repairs would end in May.\n\n\
+        The toll is unfair to the valley's farmers, top local lawmakers said.";
+    let a = article(text, None);
+    let q = find_quotes(&a);
+    let find = |start: &str| {
+        q.iter()
+            .find(|x| x.content.starts_with(start))
+            .unwrap_or_else(|| panic!("no quote starting {start:?} in {q:#?}"))
+    };
+    let speaker = |x: &lede_model::Quote| x.speaker_span.map(|s| s.slice(&a.text).to_string());
+    let dam = find("The dam will hold");
+    assert_eq!(dam.speaker.as_deref(), Some("Rep. Ada Lunn"));
+    assert_eq!(
+        speaker(find("We need rain")).as_deref(),
+        Some("the Marlow orchard keeper")
+    );
+    // The quoted show's name is not what was said.
+    let ferry = find("the ferry would run again");
+    assert_eq!(ferry.content, "the ferry would run again in spring");
+    assert_eq!(ferry.speaker.as_deref(), Some("Pia Quill"));
+    // An attribution inside the sentence it attributes.
+    let whole = find("The new ferry");
+    assert!(whole.content.ends_with("from the old pier"), "{whole:?}");
+    assert_eq!(whole.speaker.as_deref(), Some("Tomas Ostrow"));
+    // ... or closing it, before a clause of its own.
+    assert_eq!(
+        find("It would take a month").content,
+        "It would take a month to repair the pier"
+    );
+    // A quote inside a clause attributed at the sentence's end.
+    let clerk = find("A clerk who");
+    assert!(clerk.content.ends_with("is sent home"), "{clerk:?}");
+    assert!(!clerk.direct);
+    // A closing mark typed as the opening one.
+    let levee = find("The levee held");
+    assert!(levee.direct);
+    assert_eq!(levee.speaker.as_deref(), Some("Tomas Ostrow"));
+    // A signature with a middle initial and a full stop.
+    assert_eq!(
+        speaker(find("The fair was a delight")).as_deref(),
+        Some("Mira J. Solberg")
+    );
+    // "adding that ..." carries the speaker of the attribution before it.
+    let added = find("repairs would end in May");
+    assert_eq!(added.speaker.as_deref(), Some("Tomas Ostrow"));
+    assert_eq!(
+        speaker(find("The toll is unfair")).as_deref(),
+        Some("top local lawmakers")
+    );
+    check_spans(&a, &analyze(&a));
 }

@@ -81,7 +81,11 @@ fn main() -> anyhow::Result<()> {
                         .max()
                         .unwrap_or(0);
                     let ctx = slice(&chars, (lo, hi.min(lo + 300)));
-                    println!("MISSED\tsrc={src}\tcue={cue}\t{ctx}");
+                    // What came closest, to tell a wrong span from no attribution.
+                    let near = best.map_or(String::from("-"), |(c, p)| {
+                        format!("{c:.2} {}", slice(&chars, p.content))
+                    });
+                    println!("MISSED\tsrc={src}\tcue={cue}\t{ctx}\tBEST {near}");
                 }
                 _ => {}
             }

@@ -272,6 +272,14 @@ fn main() {
                     stories[id].titles[0],
                     o.titles[0]
                 );
+                if flag("--explain") {
+                    for (label, sid) in [("from", id), ("to", r)] {
+                        let p = profiles.iter().find(|p| p.id == *sid).expect("profile");
+                        println!("  {label} text: {:?}", p.text);
+                        println!("  {label} entities: {:?}", p.entities);
+                        println!("  {label} titles: {:?}", p.members);
+                    }
+                }
             }
         }
     }

@@ -162,7 +162,9 @@ pub struct Quote {
     pub sentence: usize,
     /// The quoted content, verbatim, without the quote marks.
     pub content: String,
-    /// Byte span of the content within the article text.
+    /// Byte span of the content within the article text. When the
+    /// attribution interrupts what it attributes ("The plan, Ortiz said,
+    /// will fail"), the span is the whole sentence, attribution included.
     pub content_span: Span,
     /// The speaker as named in the text, after resolving pronouns ("Ken Salazar").
     pub speaker: Option<String>,
