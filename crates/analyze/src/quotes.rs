@@ -504,15 +504,17 @@ fn res() -> &'static Res {
         let re = |s: String| crate::compile(&s);
         Res {
             right_after: re(format!(r"^\s*,?\s*(?P<cue>{CUES})\s+{spk}")),
+            // Right after the quote, a long apposition is still the
+            // speaker's (`," Ortiz, the mayor since 2019 and ..., said`).
             right_before: re(format!(
-                r"^\s*,?\s*{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
+                r"^\s*,?\s*{spk}(?:,[^,\x22“”]{{1,160}}(?:,[^,\x22“”]{{1,80}})?,)?\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
             )),
             // `," panel chairman Rep. Ana Ruiz said`, `," the Ohio farmer said`:
             // right after a closing mark and before a cue, a name with
             // lowercase words before it, or any noun phrase with an article,
             // is the speaker whatever its head noun.
             right_before_np: re(format!(
-                r"^\s*,?\s*(?P<spk>(?:[a-z]+\s+){{1,3}}{NAME}(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?|(?:[Tt]he|[Aa]n?)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,4}}?[a-z][a-z-]+){appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
+                r"^\s*,?\s*(?P<spk>(?:[a-z]+\s+){{1,3}}{NAME}(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?|(?:[Tt]he|[Aa]n?)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,4}}?[A-Za-z][a-z-]+){appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
             )),
             // `... "steals" is held to account, Warren said.`: the sentence
             // goes on after the quote and ends with its attribution.
@@ -857,7 +859,12 @@ fn direct_spans(text: &str) -> Vec<Marks> {
     while let Some((i, mut c)) = iter.next() {
         // Two apostrophes are a double quotation mark in some wire copy.
         let mut len = c.len_utf8();
-        if c == '\'' && iter.peek().is_some_and(|&(_, n)| n == '\'') {
+        // In `us,'''` the first apostrophe closes a nested single quote
+        // and the last two the double one.
+        if c == '\''
+            && iter.peek().is_some_and(|&(_, n)| n == '\'')
+            && !text[i..].starts_with("'''")
+        {
             iter.next();
             c = '"';
             len = 2;
@@ -974,7 +981,24 @@ impl Finder<'_, '_> {
         if let Some(n) = all.get(qi + 1) {
             r_end = r_end.min(n.open);
         }
-        let r_end = r_end.max(m.close_end).min(text.len());
+        let mut r_end = r_end.max(m.close_end).min(text.len());
+        // `"... missing." Trump said.`: a quote that ends its sentence may
+        // be signed by the short sentence after it, in the same paragraph.
+        let mut signed_after = false;
+        if text[m.close_end..r_end].trim().is_empty() {
+            if let Some(next) = ctx.sents.get(s2 + 1) {
+                let gap = &text[r_end.min(next.start)..next.start];
+                let next_text = &text[next.start..next.end];
+                if !gap.contains("\n\n")
+                    && next_text.split_whitespace().count() <= 12
+                    && !next_text.trim_start().starts_with(['"', '“', '”', '\''])
+                    && all.get(qi + 1).is_none_or(|n| n.open >= next.end)
+                {
+                    r_end = next.end;
+                    signed_after = true;
+                }
+            }
+        }
         let right = &text[m.close_end..r_end];
         // Left context: from the sentence start (or the previous quote) to the opening mark.
         let mut l_start = sent1.start.min(m.open);
@@ -997,11 +1021,20 @@ impl Finder<'_, '_> {
             &r.right_before_np,
             &r.right_according,
         ] {
-            if let Some(c) = re.captures(right) {
+            if let Some(c) = re.captures(right).filter(|c| {
+                // The signing sentence must be only the attribution.
+                !signed_after || is_trailing_tail(&right[c.get(0).map_or(0, |g| g.end())..])
+            }) {
                 found = Some((c, m.close_end));
                 break;
             }
         }
+        // An unsigned next sentence is not part of this quote's context.
+        let right = if signed_after && found.is_none() {
+            &right[..0]
+        } else {
+            right
+        };
         if found.is_none() {
             // The signature may follow the sentence's end, up to the line's end.
             let mut line_end = text[m.close_end..]
@@ -1193,7 +1226,15 @@ impl Finder<'_, '_> {
                 q.role = Some(role);
                 q.role_sentence = Some(rs);
             }
-        } else if left.trim().is_empty() {
+        } else if left.trim().is_empty()
+            || prev.is_some_and(|(_, sp)| {
+                // `"A," an Iowa farmer said, "B."`: the attribution between
+                // two quotes signs both.
+                sp.span
+                    .is_some_and(|s| s.start >= l_start && s.end <= m.open)
+                    && left.trim_end().ends_with([',', ':'])
+            })
+        {
             // A quote opening its sentence continues the previous speaker's quote.
             if let Some((last, sp)) = prev {
                 if *last + 1 >= s1 && sp.name.is_some() {
