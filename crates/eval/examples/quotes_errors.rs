@@ -1,5 +1,6 @@
 //! Lists quote-attribution errors on a PolNeAR split, for rule work:
-//! `cargo run -p lede-eval --example quotes_errors -- DIR [missed|spurious|speaker]`.
+//! `cargo run -p lede-eval --example quotes_errors -- DIR [missed|spurious|speaker|matched]`
+//! (`matched`: the predicted contents that find a gold one, to weigh a filter)..
 
 use lede_eval::quotes::{load, predict, Range};
 use std::path::Path;
@@ -90,14 +91,23 @@ fn main() -> anyhow::Result<()> {
                 _ => {}
             }
         }
-        if what == "all" || what == "spurious" {
+        if what == "all" || what == "spurious" || what == "matched" {
             for p in &pred {
                 let ok = doc.gold.iter().any(|g| {
                     let total: usize = g.content.iter().map(|c| c.1 - c.0).sum();
                     let c: usize = g.content.iter().map(|&gc| overlap(p.content, gc)).sum();
                     c as f64 >= 0.3 * total as f64
                 });
-                if !ok {
+                if ok && what == "matched" {
+                    println!(
+                        "MATCHED\t{}",
+                        slice(&chars, p.content)
+                            .chars()
+                            .take(120)
+                            .collect::<String>()
+                    );
+                }
+                if !ok && what != "matched" {
                     println!(
                         "SPURIOUS\t{}",
                         slice(&chars, p.content)
