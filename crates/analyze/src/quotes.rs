@@ -34,10 +34,8 @@ use regex::{Captures, Regex};
 use std::sync::OnceLock;
 
 const NAME: &str = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*(?:\s+(?:(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|du|of|for)\s+)?[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*){0,5}";
-const HEADS: &str = r"(?i:officials?|spokes(?:man|woman|person)|sources?|statement|company|ministry|department|government|agency|report|police|analysts?|experts?|witness(?:es)?|residents?|officers?|lawyers?|attorneys?|prosecutors?|president|minister|secretary|senator|governor|mayor|chancellor|leader|director|chairman|chairwoman|commissioner|ambassador|envoy|executive|chief|aide|adviser|advisor|economist|professor|doctor|judge|general|commander|group|organi[sz]ation|authorities|military|army|embassy|firm|bank|court|council|committee|administration|campaign|union|party|website|newspaper|letter|study|survey|lawmaker|legislator|diplomat|negotiator|owner|founder|manager|researcher|scientist|teacher|student|mother|father|woman|man|people|person|family|friend|victim|survivor|worker|employee|members?|ceo|office|white\s+house|kremlin|pentagon|regulator|investigators?|team|operator|airline|carrier|broadcaster|agency|analysis|polls?|data|complaint|filing|documents?|records|memo|lawsuit|audit|research|review|estimates?|indictment|findings)";
+const HEADS: &str = r"(?i:officials?|spokes(?:man|woman|person)|sources?|statement|company|ministry|department|government|agency|report|police|analysts?|experts?|witness(?:es)?|residents?|officers?|lawyers?|attorneys?|prosecutors?|president|minister|secretary|senator|governor|mayor|chancellor|leader|director|chairman|chairwoman|commissioner|ambassador|envoy|executive|chief|aide|adviser|advisor|economist|professor|doctor|judge|general|commander|group|organi[sz]ation|authorities|military|army|embassy|firm|bank|court|council|committee|administration|campaign|union|party|website|newspaper|letter|study|survey|lawmaker|legislator|diplomat|negotiator|owner|founder|manager|researcher|scientist|teacher|student|mother|father|woman|man|people|person|family|friend|victim|survivor|worker|employee|members?|ceo|office|white\s+house|kremlin|pentagon|regulator|investigators?|team|operator|airline|carrier|broadcaster|agency)";
 const BARE: &str = r"(?:[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Ww]itnesses|[Rr]esidents|[Pp]olice|[Aa]uthorities|[Ii]nvestigators|[Cc]ritics|[Ss]ources|[Aa]ides|[Dd]iplomats|[Dd]octors|[Ss]cientists|[Ee]conomists|[Oo]bservers|[Pp]rosecutors|[Ll]awyers|[Oo]rgani[sz]ers|[Aa]ctivists|[Pp]rotesters|[Rr]ebels|[Ss]upporters|[Oo]pponents|[Rr]egulators|[Ee]ngineers|[Tt]roops|[Ss]oldiers|[Ll]awmakers|[Ll]egislators|[Ss]enators|[Vv]oters|[Rr]epublicans|[Dd]emocrats|[Aa]dvisers|[Ll]eaders|[Ee]xecutives|[Ss]trategists|[Pp]ollsters|[Cc]ommentators|[Ss]cholars|[Rr]esearchers|[Ss]taffers|[Oo]fficers)";
-/// Modifiers of a bare plural speaker ("top black lawmakers said").
-const BARE_MODS: &str = r"(?:(?:[Tt]op|[Ss]enior|[Mm]any|[Ss]ome|[Ss]everal|[Oo]ther|[Mm]ost|[Bb]oth|[Ff]ew|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ff]ormer|[Cc]urrent|[Ll]ocal|[Ss]tate|[Ff]ederal|[Ff]oreign|[Ww]estern|[Mm]ilitary|[Ii]ntelligence|[Aa]dministration|[Cc]ampaign|[Pp]arty|[Hh]ealth|[Ss]ecurity|[Gg]overnment|[Ii]ndustry|[Pp]olitical|[Bb]lack|[Dd]emocratic|[Rr]epublican|GOP|[Ii]ndependent|[Ee]uropean|[Aa]merican|U\.S\.)\s+){0,3}";
 const LOWROLE: &str = r"(?:(?:chief|executive|spokes(?:man|woman|person)|minister|secretary|president|official|director|leader|envoy|ambassador|deputy|foreign|senior|top|former|general|press|prime|interior|defen[cs]e|finance|special|head|chairman|chairwoman|commissioner|governor|mayor)\s+){1,4}";
 const CUES: &str = r"said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|wrote|writes|asked|asks|announced|announces|declared|declares|insisted|insists|warned|warns|argued|argues|claimed|claims|confirmed|confirms|continued|continues|replied|replies|responded|recalled|recalls|acknowledged|acknowledges|admitted|admits|observed|remarked|suggested|suggests|urged|urges|cautioned|predicted|predicts|conceded|complained|emphasi[sz]ed|stressed|stresses|maintained|tweeted|posted|promised|vowed|denied|denies|countered|concluded|shouted|yelled|cried|whispered|pleaded|agreed|testified|reported|boasted|quipped|joked|wondered|recounted";
 const ICUES: &str = r"said|says|added|adds|stated|states|announced|announces|warned|warns|argued|argues|claimed|claims|insisted|insists|noted|notes|explained|confirmed|confirms|denied|denies|acknowledged|admitted|predicted|predicts|believes|believed|suggested|estimated|reported|maintained|stressed|emphasi[sz]ed|conceded|concluded|wrote|writes|revealed|disclosed|alleged|alleges|contended|contends";
@@ -468,7 +466,7 @@ fn relative_before(s: &str, cue: usize) -> Option<(usize, usize)> {
 
 fn speaker() -> String {
     format!(
-        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE_MODS}{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
+        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
     )
 }
 
@@ -520,10 +518,10 @@ fn res() -> &'static Res {
             // goes on after the quote and ends with its attribution.
             right_late: [
                 re(format!(
-                    r",\s+{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b(?P<tail>[^,\x22“”]{{0,60}})$"
+                    r"^,\s+{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b(?P<tail>[^,\x22“”]{{0,60}})$"
                 )),
                 re(format!(
-                    r",\s+(?P<cue>{CUES})\s+{spk}{appos}(?P<tail>[^,\x22“”]{{0,60}})$"
+                    r"^,\s+(?P<cue>{CUES})\s+{spk}{appos}(?P<tail>[^,\x22“”]{{0,60}})$"
                 )),
             ],
             right_according: re(format!(r"^\s*,?\s*(?P<cue>(?i:according\s+to))\s+{spk}")),
@@ -1104,17 +1102,23 @@ impl Finder<'_, '_> {
         // content is then the clause up to the attribution's comma.
         let mut late_clause: Option<Span> = None;
         if found.is_none() && right.contains(',') && !right.contains(['"', '“', '”']) {
-            // The attribution and its tail fit in the last 240 bytes; looking
-            // no further keeps the cost per quote bounded.
-            let mut from = right.len().saturating_sub(240);
-            while !right.is_char_boundary(from) {
-                from += 1;
-            }
-            if let Some((c, from)) = r
-                .right_late
+            // The attribution opens at one of the last few commas. Anchored
+            // patterns tried at each keep the automata small and the cost per
+            // quote bounded.
+            let commas: Vec<usize> = right
+                .rmatch_indices(',')
+                .map(|(i, _)| i)
+                .take_while(|&i| right.len() - i <= 240)
+                .take(4)
+                .collect();
+            if let Some((c, from)) = commas
                 .iter()
-                .find_map(|re| re.captures(&right[from..]))
-                .map(|c| (c, from))
+                .find_map(|&from| {
+                    r.right_late
+                        .iter()
+                        .find_map(|re| re.captures(&right[from..]))
+                        .map(|c| (c, from))
+                })
                 .filter(|(c, _)| c.name("tail").is_some_and(|t| is_trailing_tail(t.as_str())))
             {
                 let comma = m.close_end + from + c.get(0).map_or(0, |g| g.start());
