@@ -93,7 +93,10 @@ pub use online::{
     Assignment, Candidate, ClusterConfig, ClusterDoc, Clusterer, JoinModel, PreparedDoc, FEATURES,
     FEATURE_NAMES,
 };
-pub use related::{related_stories, related_stories_with, RelatedConfig, StoryProfile};
+pub use related::{
+    related_stories, related_stories_with, shared_features, RelatedConfig, SharedFeature,
+    StoryProfile,
+};
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@
 //! ```text
 //! cargo run --release -p lede-eval --example related_t17 -- [--data DIR] [--show N] [--off]
 //!     [--no-members] [--lead-entities] [--min-share X] [--common X] [--boilerplate N]
-//!     [--entity-weight X]
+//!     [--entity-weight X] [--explain]
 //! ```
 //!
 //! A story's profile stands in for what the pipeline has: for the headline and
@@ -22,7 +22,8 @@
 //! first three leads; both together give the profiles of the first version.
 //!
 //! Prints the `--show` (default 5) largest oil spill stories with their related
-//! stories (`--off`: every off-topic one), then, over all oil spill stories of
+//! stories (`--off`: every off-topic one; `--explain`: with both profiles and
+//! the features they share), then, over all oil spill stories of
 //! 2+ articles, the share of related stories in the oil spill folders, and in
 //! them or about energy. A related story is *about energy* when its own
 //! profile text uses energy words (oil, crude, fuel, drilling, BP, ...: see
@@ -40,7 +41,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use common::clustering::GoldDoc;
 use lede_cluster::{
-    related_stories_with, ClusterConfig, ClusterDoc, Clusterer, RelatedConfig, StoryProfile,
+    related_stories_with, shared_features, ClusterConfig, ClusterDoc, Clusterer, RelatedConfig,
+    StoryProfile,
 };
 use lede_model::{Article, EntityKind};
 
@@ -273,11 +275,24 @@ fn main() {
                     o.titles[0]
                 );
                 if flag("--explain") {
+                    let at = |sid: &i64| profiles.iter().position(|p| p.id == *sid);
                     for (label, sid) in [("from", id), ("to", r)] {
-                        let p = profiles.iter().find(|p| p.id == *sid).expect("profile");
+                        let p = &profiles[at(sid).expect("profile")];
                         println!("  {label} text: {:?}", p.text);
                         println!("  {label} entities: {:?}", p.entities);
                         println!("  {label} titles: {:?}", p.members);
+                    }
+                    let (a, b) = (at(id).expect("profile"), at(r).expect("profile"));
+                    for f in shared_features(&profiles, a, b, &config).iter().take(12) {
+                        println!(
+                            "  shared {}{} support {:.2}/{:.2} weight {:.2}{}",
+                            if f.entity { "entity " } else { "" },
+                            f.name,
+                            f.support.0,
+                            f.support.1,
+                            f.weight,
+                            if f.can_link { " (can link)" } else { "" }
+                        );
                     }
                 }
             }
