@@ -107,16 +107,6 @@ fn is_aux(w: &str) -> bool {
             | "quickly"
             | "finally"
             | "initially"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "yesterday"
-            | "today"
-            | "tonight"
             | "earlier"
             | "week"
             | "month"
@@ -126,7 +116,8 @@ fn is_aux(w: &str) -> bool {
             | "evening"
             | "last"
             | "on"
-    ) || (w.len() > 4 && w.ends_with("ly") && w.bytes().all(|b| b.is_ascii_lowercase()))
+    ) || lede_text::is_calendar_word(w)
+        || (w.len() > 4 && w.ends_with("ly") && w.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// Words that end a subject when walking back from the verb.
@@ -661,34 +652,8 @@ fn implausible_subject(subject: &str) -> bool {
         );
     let time_word = |w: &str| {
         w.chars().all(|c| c.is_ascii_digit())
-            || matches!(
-                w,
-                "january"
-                    | "february"
-                    | "march"
-                    | "april"
-                    | "may"
-                    | "june"
-                    | "july"
-                    | "august"
-                    | "september"
-                    | "october"
-                    | "november"
-                    | "december"
-                    | "monday"
-                    | "tuesday"
-                    | "wednesday"
-                    | "thursday"
-                    | "friday"
-                    | "saturday"
-                    | "sunday"
-                    | "today"
-                    | "yesterday"
-                    | "tonight"
-                    | "late"
-                    | "early"
-                    | "mid"
-            )
+            || lede_text::is_calendar_word(w)
+            || matches!(w, "late" | "early" | "mid")
     };
     opener || words.iter().all(|w| time_word(w))
 }

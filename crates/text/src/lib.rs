@@ -11,4 +11,4 @@ pub mod sentences;
 pub mod tokens;
 
 pub use sentences::split_sentences;
-pub use tokens::{content_stems, is_stopword, stem, words, Token};
+pub use tokens::{content_stems, is_calendar_word, is_stopword, stem, words, Token};

@@ -282,6 +282,37 @@ pub fn content_stems(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Weekdays, months and the days named relative to today (lowercase):
+/// stop words for similarity, but facts to check and never a speaker.
+pub fn is_calendar_word(w: &str) -> bool {
+    matches!(
+        w,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "yesterday"
+            | "today"
+            | "tomorrow"
+            | "tonight"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,35 +109,6 @@ fn lower_words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Weekdays, months and relative days: stop words for similarity, but facts to check here.
-fn is_calendar_word(w: &str) -> bool {
-    matches!(
-        w,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "yesterday"
-            | "today"
-            | "tomorrow"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-    )
-}
-
 fn negation_count(ws: &[String]) -> usize {
     ws.iter().filter(|w| is_negation(w)).count()
 }
@@ -260,7 +231,7 @@ pub fn check_sentence(
             let bare = w.trim_end_matches("'s");
             if !evidence_set.contains(w.as_str())
                 && !evidence_set.contains(bare)
-                && (!lede_text::is_stopword(&w) || is_calendar_word(&w))
+                && (!lede_text::is_stopword(&w) || lede_text::is_calendar_word(&w))
             {
                 return Err(format!("name \"{}\" is not in the cited sources", t.text));
             }
