@@ -90,6 +90,24 @@ pub struct Article {
 }
 
 impl Article {
+    /// This article with `sentences` as its text, joined by single spaces,
+    /// and their spans as its sentence split: an article assembled from
+    /// sentences already split (a writer's or a test's).
+    pub fn with_sentences(mut self, sentences: &[&str]) -> Self {
+        let mut text = String::new();
+        let mut spans = Vec::with_capacity(sentences.len());
+        for s in sentences {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            spans.push(Span::new(text.len(), text.len() + s.len()));
+            text.push_str(s);
+        }
+        self.text = text;
+        self.sentences = spans;
+        self
+    }
+
     /// The text of sentence `i`, or "" when out of range.
     pub fn sentence(&self, i: usize) -> &str {
         self.sentences
@@ -561,6 +579,14 @@ mod tests {
             content_hash("the mayor of eastbrook resigned.")
         );
         assert_ne!(content_hash("a b"), content_hash("a c"));
+    }
+
+    #[test]
+    fn with_sentences_joins_and_splits() {
+        let a = Article::default().with_sentences(&["The ferry sails.", "It is late."]);
+        assert_eq!(a.text, "The ferry sails. It is late.");
+        assert_eq!(a.sentence(0), "The ferry sails.");
+        assert_eq!(a.sentence(1), "It is late.");
     }
 
     #[test]

@@ -1,26 +1,16 @@
 //! Verifier tests: clean sentences pass, each kind of injected error is caught.
 
 use super::*;
-use lede_model::{Citation, Paragraph, Span};
+use lede_model::{Citation, Paragraph};
 
 fn article(id: ArticleId, outlet: &str, sentences: &[&str]) -> Article {
-    let mut text = String::new();
-    let mut spans = Vec::new();
-    for s in sentences {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        spans.push(Span::new(text.len(), text.len() + s.len()));
-        text.push_str(s);
-    }
     Article {
         id,
         outlet: outlet.into(),
         title: "Harbor cranes halted in Westport".into(),
-        text,
-        sentences: spans,
         ..Default::default()
     }
+    .with_sentences(sentences)
 }
 
 fn sources() -> Vec<Article> {

@@ -5,15 +5,6 @@ use chrono::{NaiveDate, TimeZone};
 use lede_model::{DateGranularity, Entity, Quote, Span, TimeExpr};
 
 fn article(id: ArticleId, outlet: &str, day: u32, title: &str, sentences: &[&str]) -> Article {
-    let mut text = String::new();
-    let mut spans = Vec::new();
-    for s in sentences {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        spans.push(Span::new(text.len(), text.len() + s.len()));
-        text.push_str(s);
-    }
     Article {
         id,
         url: format!(
@@ -23,10 +14,9 @@ fn article(id: ArticleId, outlet: &str, day: u32, title: &str, sentences: &[&str
         outlet: outlet.into(),
         title: title.into(),
         published: Some(Utc.with_ymd_and_hms(2031, 3, day, 8, 0, 0).unwrap()),
-        text,
-        sentences: spans,
         ..Default::default()
     }
+    .with_sentences(sentences)
 }
 
 fn fixture() -> (Vec<Article>, Vec<Analysis>) {

@@ -711,25 +711,15 @@ mod tests {
     /// A fictional article published on March `published`, one sentence per
     /// entry of `sentences`.
     fn article(id: ArticleId, published: u32, sentences: &[&str]) -> Article {
-        let mut text = String::new();
-        let mut spans = Vec::new();
-        for s in sentences {
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            spans.push(Span::new(text.len(), text.len() + s.len()));
-            text.push_str(s);
-        }
         Article {
             id,
             url: format!("https://harbour-gazette.example/{id}"),
             outlet: "Harbour Gazette".into(),
             title: format!("Story {id}"),
             published: Some(Utc.with_ymd_and_hms(2031, 3, published, 9, 0, 0).unwrap()),
-            text,
-            sentences: spans,
             ..Default::default()
         }
+        .with_sentences(sentences)
     }
 
     /// `expression` in sentence `sentence` of `a`, resolved to March `d`.

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::{TimeZone, Utc};
-use lede_model::{Analysis, Article, Citation, Span, Story};
+use lede_model::{Analysis, Article, Citation, Story};
 use lede_write::{
     ExtractiveWriter, FallbackReason, LlmConfig, LlmError, LlmWriter, StoryInput, Writer,
     WriterConfig,
@@ -150,15 +150,6 @@ BODY:\n"
 }
 
 fn article(id: i64, outlet: &str, day: u32, title: &str, sentences: &[&str]) -> Article {
-    let mut text = String::new();
-    let mut spans = Vec::new();
-    for s in sentences {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        spans.push(Span::new(text.len(), text.len() + s.len()));
-        text.push_str(s);
-    }
     Article {
         id,
         url: format!(
@@ -168,10 +159,9 @@ fn article(id: i64, outlet: &str, day: u32, title: &str, sentences: &[&str]) -> 
         outlet: outlet.into(),
         title: title.into(),
         published: Some(Utc.with_ymd_and_hms(2031, 3, day, 8, 0, 0).unwrap()),
-        text,
-        sentences: spans,
         ..Default::default()
     }
+    .with_sentences(sentences)
 }
 
 /// A fictional story told by three fictional outlets.
