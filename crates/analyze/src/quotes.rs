@@ -37,7 +37,7 @@ const NAME: &str = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*(?:\s+(?:(?:
 const HEADS: &str = r"(?i:officials?|spokes(?:man|woman|person)|sources?|statement|company|ministry|department|government|agency|report|police|analysts?|experts?|witness(?:es)?|residents?|officers?|lawyers?|attorneys?|prosecutors?|president|minister|secretary|senator|governor|mayor|chancellor|leader|director|chairman|chairwoman|commissioner|ambassador|envoy|executive|chief|aide|adviser|advisor|economist|professor|doctor|judge|general|commander|group|organi[sz]ation|authorities|military|army|embassy|firm|bank|court|council|committee|administration|campaign|union|party|website|newspaper|letter|study|survey|lawmaker|legislator|diplomat|negotiator|owner|founder|manager|researcher|scientist|teacher|student|mother|father|woman|man|people|person|family|friend|victim|survivor|worker|employee|members?|ceo|office|white\s+house|kremlin|pentagon|regulator|investigators?|team|operator|airline|carrier|broadcaster|agency)";
 const BARE: &str = r"(?:[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Ww]itnesses|[Rr]esidents|[Pp]olice|[Aa]uthorities|[Ii]nvestigators|[Cc]ritics|[Ss]ources|[Aa]ides|[Dd]iplomats|[Dd]octors|[Ss]cientists|[Ee]conomists|[Oo]bservers|[Pp]rosecutors|[Ll]awyers|[Oo]rgani[sz]ers|[Aa]ctivists|[Pp]rotesters|[Rr]ebels|[Ss]upporters|[Oo]pponents|[Rr]egulators|[Ee]ngineers|[Tt]roops|[Ss]oldiers|[Ll]awmakers|[Ll]egislators|[Ss]enators|[Vv]oters|[Rr]epublicans|[Dd]emocrats|[Aa]dvisers|[Ll]eaders|[Ee]xecutives|[Ss]trategists|[Pp]ollsters|[Cc]ommentators|[Ss]cholars|[Rr]esearchers|[Ss]taffers|[Oo]fficers)";
 const LOWROLE: &str = r"(?:(?:chief|executive|spokes(?:man|woman|person)|minister|secretary|president|official|director|leader|envoy|ambassador|deputy|foreign|senior|top|former|general|press|prime|interior|defen[cs]e|finance|special|head|chairman|chairwoman|commissioner|governor|mayor)\s+){1,4}";
-const CUES: &str = r"said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|wrote|writes|asked|asks|announced|announces|declared|declares|insisted|insists|warned|warns|argued|argues|claimed|claims|confirmed|confirms|continued|continues|replied|replies|responded|recalled|recalls|acknowledged|acknowledges|admitted|admits|observed|remarked|suggested|suggests|urged|urges|cautioned|predicted|predicts|conceded|complained|emphasi[sz]ed|stressed|stresses|maintained|tweeted|posted|promised|vowed|denied|denies|countered|concluded|shouted|yelled|cried|whispered|pleaded|agreed|testified|reported|boasted|quipped|joked|wondered|recounted";
+const CUES: &str = r"said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|wrote|writes|asked|asks|announced|announces|declared|declares|insisted|insists|warned|warns|argued|argues|claimed|claims|confirmed|confirms|continued|continues|replied|replies|responded|recalled|recalls|acknowledged|acknowledges|admitted|admits|observed|remarked|suggested|suggests|urged|urges|cautioned|predicted|predicts|conceded|complained|emphasi[sz]ed|stressed|stresses|maintained|tweeted|posted|promised|vowed|denied|denies|countered|concluded|shouted|yelled|cried|whispered|pleaded|agreed|testified|reported|boasted|quipped|joked|wondered|recounted|reports|reads|read|sings|sang|yells|yelled|put\s+it";
 const ICUES: &str = r"said|says|added|adds|stated|states|announced|announces|warned|warns|argued|argues|claimed|claims|insisted|insists|noted|notes|explained|confirmed|confirms|denied|denies|acknowledged|admitted|predicted|predicts|believes|believed|suggested|estimated|reported|maintained|stressed|emphasi[sz]ed|conceded|concluded|wrote|writes|revealed|disclosed|alleged|alleges|contended|contends";
 const OBJ: &str = r"(?:reporters|journalists|me|us|him|her|them|(?:the|a|an)\s+[^\s,;:!?\x22“”()\[\]]+(?:\s+[^\s,;:!?\x22“”()\[\]]+)?|[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*(?:\s+[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*){0,3})";
 const WHEN: &str = r"(?:\s+(?:on|in|at|late|early|last|this|during|after|before|from|yesterday|today|earlier|later)(?:\s+[^,:;.\x22“”]{1,40}?)?)?";
@@ -457,7 +457,7 @@ fn relative_before(s: &str, cue: usize) -> Option<(usize, usize)> {
 
 fn speaker() -> String {
     format!(
-        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
+        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+of\s+(?:the\s+)?{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
     )
 }
 
@@ -1196,12 +1196,20 @@ impl Finder<'_, '_> {
                 q.role_sentence = Some(rs);
             }
         } else if left.trim().is_empty()
-            || prev.is_some_and(|(_, sp)| {
+            || prev.is_some_and(|(last, sp)| {
                 // `"A," an Iowa farmer said, "B."`: the attribution between
-                // two quotes signs both.
-                sp.span
+                // two quotes signs both; and `Cruz called him a "liar" who
+                // is "amoral"`: one speaker's quotes within a sentence.
+                let between = sp
+                    .span
                     .is_some_and(|s| s.start >= l_start && s.end <= m.open)
-                    && left.trim_end().ends_with([',', ':'])
+                    && left.trim_end().ends_with([',', ':']);
+                let same_sentence = *last == s1
+                    && m.content.slice(text).split_whitespace().count() >= 5
+                    && sp
+                        .span
+                        .is_some_and(|s| s.start >= sent1.start && s.end <= m.open);
+                between || same_sentence
             })
         {
             // A quote opening its sentence continues the previous speaker's quote.

@@ -912,7 +912,10 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
         \u{201d}The levee held through the night,\u{201d} Ostrow wrote.\n\n\
         \u{201c}The fair was a delight for the whole valley.\u{201d} \u{2015} Mira J. Solberg.\n\n\
         Ostrow said: \"The pier is safe for walkers again,\" adding that repairs would end in May.\n\n\
-        The toll is unfair to the valley's farmers, top local lawmakers said.";
+        The toll is unfair to the valley's farmers, top local lawmakers said.\n\n\
+        \"The plan was the least bad choice,\" Ana Pires of the Harbor Trust said.\n\n\
+        The Valley Courier reports: \"The mill reopens in May with forty new jobs.\"\n\n\
+        Ruiz called the toll a \"tax on farmers\" that is \"a burden no family in the valley can carry.\"";
     let a = article(text, None);
     let q = find_quotes(&a);
     let find = |start: &str| {
@@ -957,5 +960,13 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
     let added = find("repairs would end in May");
     assert_eq!(added.speaker.as_deref(), Some("Tomas Ostrow"));
     assert!(speaker(find("The toll is unfair")).is_some_and(|s| s.ends_with("lawmakers")));
+    // "X of the Y said"; a present-tense "reports:".
+    assert!(speaker(find("The plan was the least bad")).is_some_and(|s| s.starts_with("Ana Pires")));
+    assert_eq!(
+        speaker(find("The mill reopens")).as_deref(),
+        Some("Valley Courier")
+    );
+    // A second quote of the same sentence is the same speaker's.
+    assert!(speaker(find("a burden no family")).is_some_and(|s| s == "Ruiz"));
     check_spans(&a, &analyze(&a));
 }
