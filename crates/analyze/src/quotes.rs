@@ -412,6 +412,23 @@ fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
 /// words up to the first lowercase word that is not a determiner or "of"
 /// ("The Ohio governor", "Mr. Ortiz", "He").
 fn sentence_subject(s: &str) -> Option<(usize, usize)> {
+    let (a, b) = leading_noun_phrase(s)?;
+    // "In his speech, Graham ...", "Thursday, the senator ...": past a
+    // scene-setting phrase and its comma.
+    if implausible_subject(&s[a..b]) {
+        let rest = s[b..].trim_start_matches(|c: char| c != ',' && !c.is_whitespace());
+        if let Some(after) = rest.strip_prefix(',') {
+            let off = s.len() - after.len();
+            return leading_noun_phrase(after)
+                .map(|(x, y)| (off + x, off + y))
+                .filter(|&(x, y)| !implausible_subject(&s[x..y]));
+        }
+    }
+    Some((a, b))
+}
+
+/// The capitalised or determined words that open `s` (see [`sentence_subject`]).
+fn leading_noun_phrase(s: &str) -> Option<(usize, usize)> {
     let mut start = None;
     let mut end = 0;
     // Lowercase words taken after a determiner ("The major super PAC").
