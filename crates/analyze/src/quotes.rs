@@ -442,13 +442,17 @@ fn leading_noun_phrase(s: &str) -> Option<(usize, usize)> {
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
         let bare = low.trim_end_matches([',', '.', ';', ':']);
+        // A past-tense verb ("toured") ends the phrase, and so does a
+        // second determiner after its nouns ("the senator toured the dam").
         let noun_phrase_word = after_determiner
             && common_nouns < 4
             && w.chars().next().is_some_and(char::is_alphanumeric)
+            && !bare.ends_with("ed")
             && !is_aux(bare)
             && !is_cue_word(bare)
             && !is_clause_boundary(bare);
-        if !(capital || is_determiner(&low) || noun_phrase_word) {
+        let late_determiner = common_nouns > 0 && is_determiner(&low);
+        if late_determiner || !(capital || is_determiner(&low) || noun_phrase_word) {
             break;
         }
         if !capital && !is_determiner(&low) {

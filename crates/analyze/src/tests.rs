@@ -915,7 +915,8 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
         The toll is unfair to the valley's farmers, top local lawmakers said.\n\n\
         \"The plan was the least bad choice,\" Ana Pires of the Harbor Trust said.\n\n\
         The Valley Courier reports: \"The mill reopens in May with forty new jobs.\"\n\n\
-        Ruiz called the toll a \"tax on farmers\" that is \"a burden no family in the valley can carry.\"";
+        Ruiz called the toll a \"tax on farmers\" that is \"a burden no family in the valley can carry.\"\n\n\
+        On Thursday, the senator toured the dam, promising to cut the toll by half.";
     let a = article(text, None);
     let q = find_quotes(&a);
     let find = |start: &str| {
@@ -968,5 +969,10 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
     );
     // A second quote of the same sentence is the same speaker's.
     assert!(speaker(find("a burden no family")).is_some_and(|s| s == "Ruiz"));
+    // A participle's subject is read past the scene-setting phrase.
+    assert_eq!(
+        speaker(find("to cut the toll")).as_deref(),
+        Some("the senator")
+    );
     check_spans(&a, &analyze(&a));
 }
