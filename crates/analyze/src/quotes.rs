@@ -300,7 +300,6 @@ fn is_kicker(label: &str) -> bool {
         "ALERT",
         "FACT CHECK",
         "FACT-CHECK",
-        "POLL",
         "QUIZ",
         "SPONSORED",
         "ADVERTISEMENT",
@@ -550,7 +549,9 @@ fn res() -> &'static Res {
                 r"{spk}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES}|called|calls|described|describes|hailed|dubbed|termed|branded)\b"
             )),
             generic_cue: re(format!(r"\b(?i:{GCUES})\b|\b[a-z]{{3,}}(?:ed|es)\b(?:\s+(?:that|to)\b)")),
-            headline: re(r"^\s*[\x22“]?(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}):\s+(?P<body>\S)".into()),
+            // "Ruiz: ...", "EXCLUSIVE - Ruiz: ...", "Ruiz camp: ...",
+            // "Ruiz at the Summit: ...", "Ruiz to Farmers: ...".
+            headline: re(r"^\s*(?:[A-Z]{3,}(?:\s+[A-Z]{3,})?\s*[–—-]\s*)?[\x22“]?(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}(?:\s+(?:camp|campaign|team|aides|allies|officials|spokes(?:man|woman|person)))?(?:\s+(?:at|to|on|in)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,5})?):\s+(?P<body>\S)".into()),
             according: re(r"\b(?i:according\s+to)\s+".into()),
             // "Asked whether ...", "When asked about ...", "..., asked if ...".
             asked: re(r"(?:^\s*|\b(?:[Ww]hen|[Ii]f|[Oo]nce|[Aa]fter|[Bb]efore|[Bb]eing|[Ww]hile)\s+|,\s+)(?P<cue>[Aa]sked)\s+(?:if|whether|about|how|what|why|when|which|whom|who|by|to)\b".into()),
@@ -1609,7 +1610,7 @@ impl Finder<'_, '_> {
                 .min(tail.find(" - ").unwrap_or(tail.len()));
             let np = tail[..np_len].trim_end().trim_end_matches(['.', '!']);
             let words = np.split_whitespace().count();
-            if words == 0 || words > 12 {
+            if words == 0 || words > 20 {
                 continue;
             }
             let before = s[..m.start()].trim_end().trim_end_matches(',').trim_end();

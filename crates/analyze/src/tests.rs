@@ -916,7 +916,9 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
         \"The plan was the least bad choice,\" Ana Pires of the Harbor Trust said.\n\n\
         The Valley Courier reports: \"The mill reopens in May with forty new jobs.\"\n\n\
         Ruiz called the toll a \"tax on farmers\" that is \"a burden no family in the valley can carry.\"\n\n\
-        On Thursday, the senator toured the dam, promising to cut the toll by half.";
+        On Thursday, the senator toured the dam, promising to cut the toll by half.\n\n\
+        EXCLUSIVE \u{2013} Ines Kolar: Do Not Trust the Old Flood Maps\n\n\
+        The dam will be rebuilt by June, according to an internal memo from the chief engineer of the regional water authority obtained by the Valley Courier.";
     let a = article(text, None);
     let q = find_quotes(&a);
     let find = |start: &str| {
@@ -969,6 +971,10 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
     );
     // A second quote of the same sentence is the same speaker's.
     assert!(speaker(find("a burden no family")).is_some_and(|s| s == "Ruiz"));
+    // A headline's speaker after a kicker; a long "according to" source.
+    assert_eq!(speaker(find("Do Not Trust")).as_deref(), Some("Ines Kolar"));
+    assert!(speaker(find("The dam will be rebuilt by June"))
+        .is_some_and(|s| s.starts_with("an internal memo")));
     // A participle's subject is read past the scene-setting phrase.
     assert_eq!(
         speaker(find("to cut the toll")).as_deref(),
