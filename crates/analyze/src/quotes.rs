@@ -367,6 +367,15 @@ fn is_party_tag(w: &str) -> bool {
 
 fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
     let (words, i) = words_before_aux(s, cue);
+    let is_dash = |w: &str| matches!(w, "—" | "–" | "--");
+    // "Jason Ruiz — a teacher from Eastbrook — says": the subject stands
+    // before the dashes of its apposition.
+    if i > 0 && is_dash(words[i - 1].1) {
+        let open = (i.saturating_sub(16)..i - 1)
+            .rev()
+            .find(|&k| is_dash(words[k].1))?;
+        return subject_before(s, words[open].0);
+    }
     let end_word = i;
     let mut start_word = i;
     while start_word > 0 {
@@ -433,7 +442,8 @@ fn leading_noun_phrase(s: &str) -> Option<(usize, usize)> {
     // Lowercase words taken after a determiner ("The major super PAC").
     let mut common_nouns = 0;
     let mut after_determiner = false;
-    for w in s.split_whitespace() {
+    let mut words = s.split_whitespace().peekable();
+    while let Some(w) = words.next() {
         let pos = w.as_ptr() as usize - s.as_ptr() as usize;
         let low = w.to_lowercase();
         if start.is_none() && matches!(low.as_str(), "but" | "and" | "so" | "still" | "yet") {
@@ -441,12 +451,17 @@ fn leading_noun_phrase(s: &str) -> Option<(usize, usize)> {
         }
         let capital = w.chars().next().is_some_and(char::is_uppercase);
         let bare = low.trim_end_matches([',', '.', ';', ':']);
-        // A past-tense verb ("toured") ends the phrase, and so does a
-        // second determiner after its nouns ("the senator toured the dam").
+        // A verb ends the phrase: a past tense ("toured"), or a word with
+        // a determiner after it ("keeps its"); and so does a second
+        // determiner after its nouns ("the senator toured the dam").
+        let verb_before_object = words
+            .peek()
+            .is_some_and(|next| is_determiner(&next.to_lowercase()));
         let noun_phrase_word = after_determiner
             && common_nouns < 4
             && w.chars().next().is_some_and(char::is_alphanumeric)
             && !bare.ends_with("ed")
+            && !verb_before_object
             && !is_aux(bare)
             && !is_cue_word(bare)
             && !is_clause_boundary(bare);
@@ -1668,10 +1683,10 @@ impl Finder<'_, '_> {
             } else {
                 subject_before(s, cm.start()).or_else(|| {
                     // "Reid caucused on Saturday and says he ...": a verb
-                    // joined by "and" shares the sentence's subject.
+                    // joined by "and" or "but" shares the sentence's subject.
                     let (words, i) = words_before_aux(s, cm.start());
                     let (at, w) = *words.get(i.checked_sub(1)?)?;
-                    (w == "and").then_some(())?;
+                    matches!(w, "and" | "but" | "yet").then_some(())?;
                     sentence_subject(s)
                         .filter(|&(a, b)| b < at && !self.in_direct_quote(sp.start + a))
                 })

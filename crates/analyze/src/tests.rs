@@ -918,7 +918,9 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
         Ruiz called the toll a \"tax on farmers\" that is \"a burden no family in the valley can carry.\"\n\n\
         On Thursday, the senator toured the dam, promising to cut the toll by half.\n\n\
         EXCLUSIVE \u{2013} Ines Kolar: Do Not Trust the Old Flood Maps\n\n\
-        The dam will be rebuilt by June, according to an internal memo from the chief engineer of the regional water authority obtained by the Valley Courier.";
+        The dam will be rebuilt by June, according to an internal memo from the chief engineer of the regional water authority obtained by the Valley Courier.\n\n\
+        Lena Voss \u{2014} a ferry pilot from Marlow \u{2014} says the river is too low to sail.\n\n\
+        The Marlow co-op keeps its accounts private but says its sales have doubled this year.";
     let a = article(text, None);
     let q = find_quotes(&a);
     let find = |start: &str| {
@@ -975,6 +977,15 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
     assert_eq!(speaker(find("Do Not Trust")).as_deref(), Some("Ines Kolar"));
     assert!(speaker(find("The dam will be rebuilt by June"))
         .is_some_and(|s| s.starts_with("an internal memo")));
+    // A subject before the dashes of its apposition; "... but says".
+    assert_eq!(
+        speaker(find("the river is too low")).as_deref(),
+        Some("Lena Voss")
+    );
+    assert_eq!(
+        speaker(find("its sales have doubled")).as_deref(),
+        Some("Marlow co-op")
+    );
     // A participle's subject is read past the scene-setting phrase.
     assert_eq!(
         speaker(find("to cut the toll")).as_deref(),
