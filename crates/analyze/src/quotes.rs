@@ -544,7 +544,7 @@ fn res() -> &'static Res {
             // goes on after the quote and ends with its attribution.
             right_late: [
                 re(format!(
-                    r"^,\s+{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b(?P<tail>[^,\x22“”]{{0,60}})$"
+                    r"^,\s+{spk}{appos}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b(?P<tail>[^,\x22“”]{{0,60}}(?:,\s+[a-z]+ing\b[^\x22“”]{{0,120}})?)$"
                 )),
                 re(format!(
                     r"^,\s+(?P<cue>{CUES})\s+{spk}{appos}(?P<tail>[^,\x22“”]{{0,60}})$"
@@ -1121,7 +1121,13 @@ impl Finder<'_, '_> {
                         .find_map(|re| re.captures(&right[from..]))
                         .map(|c| (c, from))
                 })
-                .filter(|(c, _)| c.name("tail").is_some_and(|t| is_trailing_tail(t.as_str())))
+                .filter(|(c, _)| {
+                    // The tail may go on with a participle ("said Tuesday,
+                    // noting the plan ..."), which is not the quote's clause.
+                    c.name("tail").is_some_and(|t| {
+                        is_trailing_tail(t.as_str().split(',').next().unwrap_or(""))
+                    })
+                })
             {
                 let comma = m.close_end + from + c.get(0).map_or(0, |g| g.start());
                 let mut start = sent2.start.min(m.open);
@@ -1338,11 +1344,14 @@ impl Finder<'_, '_> {
         if before.contains(['"', '“', '”']) {
             return None;
         }
-        // The quote must carry on a clause (it starts in lower case), and what
+        // The quote must carry on a clause (it starts in lower case, or is a
+        // short title: `are fans of "Harbor Nights," Ortiz said`), and what
         // comes before must be that clause's start, not a scene-setting phrase
         // ("On the next day \"we stayed home,\" Ortiz said").
         let quoted = m.content.slice(text);
-        if !quoted.starts_with(|c: char| c.is_lowercase()) {
+        let short_title =
+            quoted.split_whitespace().count() <= 4 && before.split_whitespace().count() >= 3;
+        if !quoted.starts_with(|c: char| c.is_lowercase()) && !short_title {
             return None;
         }
         let first = before

@@ -920,7 +920,8 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
         EXCLUSIVE \u{2013} Ines Kolar: Do Not Trust the Old Flood Maps\n\n\
         The dam will be rebuilt by June, according to an internal memo from the chief engineer of the regional water authority obtained by the Valley Courier.\n\n\
         Lena Voss \u{2014} a ferry pilot from Marlow \u{2014} says the river is too low to sail.\n\n\
-        The Marlow co-op keeps its accounts private but says its sales have doubled this year.";
+        The Marlow co-op keeps its accounts private but says its sales have doubled this year.\n\n\
+        The valley's children are big fans of \"Harbor Nights,\" Pia Quill said.";
     let a = article(text, None);
     let q = find_quotes(&a);
     let find = |start: &str| {
@@ -977,6 +978,12 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
     assert_eq!(speaker(find("Do Not Trust")).as_deref(), Some("Ines Kolar"));
     assert!(speaker(find("The dam will be rebuilt by June"))
         .is_some_and(|s| s.starts_with("an internal memo")));
+    // A short title ending the attributed clause.
+    let title = find("The valley's children");
+    assert!(
+        title.content.contains("fans of \"Harbor Nights"),
+        "{title:?}"
+    );
     // A subject before the dashes of its apposition; "... but says".
     assert_eq!(
         speaker(find("the river is too low")).as_deref(),
