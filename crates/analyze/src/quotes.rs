@@ -492,7 +492,7 @@ fn relative_before(s: &str, cue: usize) -> Option<(usize, usize)> {
 
 fn speaker() -> String {
     format!(
-        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+of\s+(?:the\s+)?{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
+        r"(?P<spk>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t)\b|(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[^\s,;:!?\x22“”()\[\]]+\s+){{0,5}}?{HEADS}\b|{BARE}\b|{NAME}(?:\s+{LOWROLE}{NAME})?(?:\s+\([RDI](?:-[A-Z][A-Za-z.]{{0,7}})?\))?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|executives?)\b)?)"
     )
 }
 
@@ -529,9 +529,10 @@ fn res() -> &'static Res {
         Res {
             right_after: re(format!(r"^\s*,?\s*(?P<cue>{CUES})\s+{spk}")),
             // Right after the quote, a long apposition is still the
-            // speaker's (`," Ortiz, the mayor since 2019 and ..., said`).
+            // speaker's (`," Ortiz, the mayor since 2019 and ..., said`), and
+            // so is an affiliation (`," Ortiz of the Harbor Trust said`).
             right_before: re(format!(
-                r"^\s*,?\s*{spk}(?:,[^,\x22“”]{{1,160}}(?:,[^,\x22“”]{{1,80}})?,)?\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
+                r"^\s*,?\s*{spk}(?:\s+of\s+(?:the\s+)?{NAME})?(?:,[^,\x22“”]{{1,160}}(?:,[^,\x22“”]{{1,80}})?,)?\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES})\b"
             )),
             // `," panel chairman Rep. Ana Ruiz said`, `," the Ohio farmer said`:
             // right after a closing mark and before a cue, a name with
