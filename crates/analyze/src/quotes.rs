@@ -37,7 +37,7 @@ const NAME: &str = r"[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*(?:\s+(?:(?:
 const HEADS: &str = r"(?i:officials?|spokes(?:man|woman|person)|sources?|statement|company|ministry|department|government|agency|report|police|analysts?|experts?|witness(?:es)?|residents?|officers?|lawyers?|attorneys?|prosecutors?|president|minister|secretary|senator|governor|mayor|chancellor|leader|director|chairman|chairwoman|commissioner|ambassador|envoy|executive|chief|aide|adviser|advisor|economist|professor|doctor|judge|general|commander|group|organi[sz]ation|authorities|military|army|embassy|firm|bank|court|council|committee|administration|campaign|union|party|website|newspaper|letter|study|survey|lawmaker|legislator|diplomat|negotiator|owner|founder|manager|researcher|scientist|teacher|student|mother|father|woman|man|people|person|family|friend|victim|survivor|worker|employee|members?|ceo|office|white\s+house|kremlin|pentagon|regulator|investigators?|team|operator|airline|carrier|broadcaster|agency)";
 const BARE: &str = r"(?:[Oo]fficials|[Aa]nalysts|[Ee]xperts|[Ww]itnesses|[Rr]esidents|[Pp]olice|[Aa]uthorities|[Ii]nvestigators|[Cc]ritics|[Ss]ources|[Aa]ides|[Dd]iplomats|[Dd]octors|[Ss]cientists|[Ee]conomists|[Oo]bservers|[Pp]rosecutors|[Ll]awyers|[Oo]rgani[sz]ers|[Aa]ctivists|[Pp]rotesters|[Rr]ebels|[Ss]upporters|[Oo]pponents|[Rr]egulators|[Ee]ngineers|[Tt]roops|[Ss]oldiers|[Ll]awmakers|[Ll]egislators|[Ss]enators|[Vv]oters|[Rr]epublicans|[Dd]emocrats|[Aa]dvisers|[Ll]eaders|[Ee]xecutives|[Ss]trategists|[Pp]ollsters|[Cc]ommentators|[Ss]cholars|[Rr]esearchers|[Ss]taffers|[Oo]fficers)";
 const LOWROLE: &str = r"(?:(?:chief|executive|spokes(?:man|woman|person)|minister|secretary|president|official|director|leader|envoy|ambassador|deputy|foreign|senior|top|former|general|press|prime|interior|defen[cs]e|finance|special|head|chairman|chairwoman|commissioner|governor|mayor)\s+){1,4}";
-const CUES: &str = r"said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|wrote|writes|asked|asks|announced|announces|declared|declares|insisted|insists|warned|warns|argued|argues|claimed|claims|confirmed|confirms|continued|continues|replied|replies|responded|recalled|recalls|acknowledged|acknowledges|admitted|admits|observed|remarked|suggested|suggests|urged|urges|cautioned|predicted|predicts|conceded|complained|emphasi[sz]ed|stressed|stresses|maintained|tweeted|posted|promised|vowed|denied|denies|countered|concluded|shouted|yelled|cried|whispered|pleaded|agreed|testified|reported|boasted|quipped|joked|wondered|recounted|reports|reads|read|sings|sang|yells|yelled|put\s+it";
+const CUES: &str = r"said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|wrote|writes|asked|asks|announced|announces|declared|declares|insisted|insists|warned|warns|argued|argues|claimed|claims|confirmed|confirms|continued|continues|replied|replies|responded|recalled|recalls|acknowledged|acknowledges|admitted|admits|observed|remarked|suggested|suggests|urged|urges|cautioned|predicted|predicts|conceded|complained|emphasi[sz]ed|stressed|stresses|maintained|tweeted|posted|promised|vowed|denied|denies|countered|concluded|shouted|yelled|cried|whispered|pleaded|agreed|testified|reported|boasted|quipped|joked|wondered|recounted|reports|reads|sings|yells|put\s+it";
 const ICUES: &str = r"said|says|added|adds|stated|states|announced|announces|warned|warns|argued|argues|claimed|claims|insisted|insists|noted|notes|explained|confirmed|confirms|denied|denies|acknowledged|admitted|predicted|predicts|believes|believed|suggested|estimated|reported|maintained|stressed|emphasi[sz]ed|conceded|concluded|wrote|writes|revealed|disclosed|alleged|alleges|contended|contends";
 const OBJ: &str = r"(?:reporters|journalists|me|us|him|her|them|(?:the|a|an)\s+[^\s,;:!?\x22“”()\[\]]+(?:\s+[^\s,;:!?\x22“”()\[\]]+)?|[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*(?:\s+[A-ZÀ-ÖØ-ÞĀ-ž][^\s,;:!?\x22“”()\[\]]*){0,3})";
 const WHEN: &str = r"(?:\s+(?:on|in|at|late|early|last|this|during|after|before|from|yesterday|today|earlier|later)(?:\s+[^,:;.\x22“”]{1,40}?)?)?";
@@ -199,10 +199,20 @@ fn is_determiner(w: &str) -> bool {
     )
 }
 
-/// The whitespace-separated words of `s[..cue]` with their byte offsets, and
-/// how many remain once trailing auxiliaries ("has", "was") are set aside.
+/// How far back from a cue its subject is looked for: a subject has at
+/// most ten words, with auxiliaries and an apposition's dashes around it.
+const SUBJECT_WINDOW: usize = 600;
+
+/// The whitespace-separated words of the last [`SUBJECT_WINDOW`] bytes of
+/// `s[..cue]` with their byte offsets in `s`, and how many remain once
+/// trailing auxiliaries ("has", "was") are set aside. The window keeps the
+/// cost per cue bounded however long the sentence.
 fn words_before_aux(s: &str, cue: usize) -> (Vec<(usize, &str)>, usize) {
-    let words: Vec<(usize, &str)> = s[..cue]
+    let mut from = cue.saturating_sub(SUBJECT_WINDOW);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    let words: Vec<(usize, &str)> = s[from..cue]
         .split_whitespace()
         .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
         .collect();
@@ -366,54 +376,60 @@ fn is_party_tag(w: &str) -> bool {
 }
 
 fn subject_before(s: &str, cue: usize) -> Option<(usize, usize)> {
-    let (words, i) = words_before_aux(s, cue);
+    let (words, mut i) = words_before_aux(s, cue);
     let is_dash = |w: &str| matches!(w, "—" | "–" | "--");
-    // "Jason Ruiz — a teacher from Eastbrook — says": the subject stands
-    // before the dashes of its apposition.
-    if i > 0 && is_dash(words[i - 1].1) {
-        let open = (i.saturating_sub(16)..i - 1)
-            .rev()
-            .find(|&k| is_dash(words[k].1))?;
-        return subject_before(s, words[open].0);
-    }
-    let end_word = i;
-    let mut start_word = i;
-    while start_word > 0 {
-        let w = words[start_word - 1].1;
-        let low = w.to_lowercase();
-        let last = start_word == end_word;
-        if (last || low != "of") && is_clause_boundary(&low) {
-            break;
+    // Each turn of the loop moves `i` left, so the whole search is linear.
+    loop {
+        while i > 0 && is_aux(&words[i - 1].1.to_lowercase()) {
+            i -= 1;
         }
-        // Another attribution verb ends the subject: "He said he hoped".
-        if !last && w.starts_with(|c: char| c.is_ascii_lowercase()) && is_cue_word(&low) {
-            break;
+        // "Jason Ruiz — a teacher from Eastbrook — says": the subject stands
+        // before the dashes of its apposition.
+        if i > 0 && is_dash(words[i - 1].1) {
+            i = (i.saturating_sub(16)..i - 1)
+                .rev()
+                .find(|&k| is_dash(words[k].1))?;
+            continue;
         }
-        if (w.starts_with(['"', '“', '”', '\'', '‘', '(', '[', '—', '-']) && !is_party_tag(w))
-            || w.ends_with(['"', '“', '”', ';', ':', '—'])
-            || (w.ends_with(',') && !last)
-            || end_word - start_word >= 10
-        {
-            break;
+        let end_word = i;
+        let mut start_word = i;
+        while start_word > 0 {
+            let w = words[start_word - 1].1;
+            let low = w.to_lowercase();
+            let last = start_word == end_word;
+            if (last || low != "of") && is_clause_boundary(&low) {
+                break;
+            }
+            // Another attribution verb ends the subject: "He said he hoped".
+            if !last && w.starts_with(|c: char| c.is_ascii_lowercase()) && is_cue_word(&low) {
+                break;
+            }
+            if (w.starts_with(['"', '“', '”', '\'', '‘', '(', '[', '—', '-']) && !is_party_tag(w))
+                || w.ends_with(['"', '“', '”', ';', ':', '—'])
+                || (w.ends_with(',') && !last)
+                || end_word - start_word >= 10
+            {
+                break;
+            }
+            start_word -= 1;
         }
-        start_word -= 1;
+        if start_word >= end_word {
+            return None;
+        }
+        let last = words[end_word - 1].1.to_lowercase();
+        // "X said, adding that ...": the participle's subject is the verb's.
+        if is_cue_word(&last) {
+            i = end_word - 1;
+            continue;
+        }
+        if is_determiner(&last) || last.ends_with(',') && end_word - start_word == 1 {
+            return None;
+        }
+        let a = words[start_word].0;
+        let (b, lastw) = words[end_word - 1];
+        let end = b + lastw.trim_end_matches([',', '.']).len();
+        return (end > a).then_some((a, end));
     }
-    if start_word >= end_word {
-        return None;
-    }
-    let last = words[end_word - 1].1.to_lowercase();
-    // "X said, adding that ...": the participle's subject is the verb's.
-    if is_cue_word(&last) {
-        return subject_before(s, words[end_word - 1].0);
-    }
-    if is_determiner(&last) || last.ends_with(',') && end_word - start_word == 1 {
-        return None;
-    }
-    let (a, first) = words[start_word];
-    let (b, lastw) = words[end_word - 1];
-    let _ = first;
-    let end = b + lastw.trim_end_matches([',', '.']).len();
-    (end > a).then_some((a, end))
 }
 
 /// The subject that opens sentence `s`: after a leading conjunction, the
@@ -460,7 +476,7 @@ fn leading_noun_phrase(s: &str) -> Option<(usize, usize)> {
         let noun_phrase_word = after_determiner
             && common_nouns < 4
             && w.chars().next().is_some_and(char::is_alphanumeric)
-            && !bare.ends_with("ed")
+            && !(bare.len() > 4 && bare.ends_with("ed") && !bare.ends_with("eed"))
             && !verb_before_object
             && !is_aux(bare)
             && !is_cue_word(bare)
@@ -479,7 +495,12 @@ fn leading_noun_phrase(s: &str) -> Option<(usize, usize)> {
             break;
         }
     }
-    start.filter(|&a| end > a).map(|a| (a, end))
+    // A phrase that is only its determiner ("The") names no one.
+    let phrase = start.filter(|&a| end > a).map(|a| (a, end))?;
+    (!s[phrase.0..phrase.1]
+        .split_whitespace()
+        .all(|w| is_determiner(&w.to_lowercase())))
+    .then_some(phrase)
 }
 
 /// A relative pronoun ("who", "which") right before byte `cue` of `s`
@@ -565,9 +586,8 @@ fn res() -> &'static Res {
                 r"{spk}\s+(?:[a-z]+ly\s+)?(?P<cue>{CUES}|called|calls|described|describes|hailed|dubbed|termed|branded)\b"
             )),
             generic_cue: re(format!(r"\b(?i:{GCUES})\b|\b[a-z]{{3,}}(?:ed|es)\b(?:\s+(?:that|to)\b)")),
-            // "Ruiz: ...", "EXCLUSIVE - Ruiz: ...", "Ruiz camp: ...",
-            // "Ruiz at the Summit: ...", "Ruiz to Farmers: ...".
-            headline: re(r"^\s*(?:[A-Z]{3,}(?:\s+[A-Z]{3,})?\s*[–—-]\s*)?[\x22“]?(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}(?:\s+(?:camp|campaign|team|aides|allies|officials|spokes(?:man|woman|person)))?(?:\s+(?:at|to|on|in)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,5})?):\s+(?P<body>\S)".into()),
+            // "Ruiz: ...", "EXCLUSIVE - Ruiz: ...", "Ruiz camp: ...".
+            headline: re(r"^\s*(?:[A-Z]{3,}(?:\s+[A-Z]{3,})?\s*[–—-]\s*)?[\x22“]?(?P<spk>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}(?:\s+(?:camp|campaign|team|aides|allies|officials|spokes(?:man|woman|person)))?):\s+(?P<body>\S)".into()),
             according: re(r"\b(?i:according\s+to)\s+".into()),
             // "Asked whether ...", "When asked about ...", "..., asked if ...".
             asked: re(r"(?:^\s*|\b(?:[Ww]hen|[Ii]f|[Oo]nce|[Aa]fter|[Bb]efore|[Bb]eing|[Ww]hile)\s+|,\s+)(?P<cue>[Aa]sked)\s+(?:if|whether|about|how|what|why|when|which|whom|who|by|to)\b".into()),
@@ -651,6 +671,31 @@ fn that_clause_after(text: &str, close_end: usize, end: usize) -> Option<Span> {
         .then(|| Span::new(start + lead, start + lead + body.len()))
 }
 
+/// Whether a speaker mention goes on into a clause of its own: a pronoun or
+/// a relative word after its first word ("a show that he", "the film she").
+fn mention_has_clause(mention: &str) -> bool {
+    mention.split_whitespace().skip(1).any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "that"
+                | "which"
+                | "who"
+                | "whom"
+                | "whose"
+                | "he"
+                | "she"
+                | "it"
+                | "they"
+                | "we"
+                | "you"
+                | "i"
+                | "him"
+                | "her"
+                | "them"
+        )
+    })
+}
+
 /// Whether a subject found before a cue is a scene-setting phrase or a
 /// date rather than who spoke ("In his", "Following initial", "August").
 fn implausible_subject(subject: &str) -> bool {
@@ -694,6 +739,29 @@ fn implausible_subject(subject: &str) -> bool {
             || matches!(w, "late" | "early" | "mid")
     };
     opener || words.iter().all(|w| time_word(w))
+}
+
+/// The content of an attribution set after what it attributes, from the
+/// sentence `s` split around the speaker and cue (`before` is `s` up to the
+/// speaker, `after` what follows the cue): "The plan, Ortiz said, will
+/// fail" is the whole sentence; "..., Ortiz said on Monday.", "..., Ortiz
+/// said, and the talks ..." (unless the part before is only a fronted
+/// subject) and, when `trailing` says the rest only ends the attribution,
+/// what came before. `None` when the content follows the cue.
+fn content_around_cue(
+    s: &str,
+    before: &str,
+    after: &str,
+    trailing: bool,
+) -> Option<(usize, usize)> {
+    let comma_after = before.ends_with(',') && after.trim_start().starts_with(',');
+    if comma_after && continues_after(after) {
+        return Some((0, s.trim_end().trim_end_matches(['.', '!', ';']).len()));
+    }
+    let closes = is_trailing_tail(after)
+        || trailing
+        || (comma_after && before.split_whitespace().count() >= 4);
+    (before.ends_with(',') && closes).then(|| (0, before.len() - 1))
 }
 
 /// Whether the text after a parenthetical attribution's cue (`, Ortiz said,
@@ -861,10 +929,16 @@ fn direct_spans(text: &str) -> Vec<Marks> {
         // Two apostrophes are a double quotation mark in some wire copy.
         let mut len = c.len_utf8();
         // In `us,'''` the first apostrophe closes a nested single quote
-        // and the last two the double one.
+        // (when one is open) and the last two the double one.
+        let nested_single_open = || {
+            open.is_some_and(|(_, oe)| {
+                let inner = &text[oe..i];
+                inner.contains('‘') || inner.contains(" '") || inner.starts_with('\'')
+            })
+        };
         if c == '\''
             && iter.peek().is_some_and(|&(_, n)| n == '\'')
-            && !text[i..].starts_with("'''")
+            && !(text[i..].starts_with("'''") && nested_single_open())
         {
             iter.next();
             c = '"';
@@ -1023,8 +1097,12 @@ impl Finder<'_, '_> {
             &r.right_according,
         ] {
             if let Some(c) = re.captures(right).filter(|c| {
-                // The signing sentence must be only the attribution.
-                !signed_after || is_trailing_tail(&right[c.get(0).map_or(0, |g| g.end())..])
+                // The signing sentence must be only the attribution, and a
+                // speaker holds no clause ("a show that he said").
+                (!signed_after || is_trailing_tail(&right[c.get(0).map_or(0, |g| g.end())..]))
+                    && !c
+                        .name("spk")
+                        .is_some_and(|m| mention_has_clause(m.as_str()))
             }) {
                 found = Some((c, m.close_end));
                 break;
@@ -1483,6 +1561,10 @@ impl Finder<'_, '_> {
                 };
                 let Some(spk) = c.name("spk") else { continue };
                 let spk = Span::new(ws + spk.start(), ws + spk.end());
+                // "Officials in March said": a date is no speaker.
+                if implausible_subject(&s[spk.start..spk.end]) {
+                    continue;
+                }
                 let before = s[..spk.start].trim_end();
                 let after = &s[hm.end()..];
                 let told = matches!(
@@ -1493,16 +1575,10 @@ impl Finder<'_, '_> {
                 // attribution: "The plan, Ortiz said, will fail" is the whole
                 // sentence; "..., Ortiz said, and the talks ..." what came
                 // before (unless that is only a fronted subject).
-                let comma_after = before.ends_with(',') && after.trim_start().starts_with(',');
-                if comma_after && continues_after(after) {
-                    hit = Some((spk, cue, 0, s.len()));
-                } else if before.ends_with(',')
-                    && (is_trailing_tail(after)
-                        || (comma_after && before.split_whitespace().count() >= 4)
-                        || (told && r.told_tail.is_match(after)))
+                if let Some((a, b)) =
+                    content_around_cue(s, before, after, told && r.told_tail.is_match(after))
                 {
-                    // "..., Ortiz said on Monday.", "..., Ortiz told the Courier."
-                    hit = Some((spk, cue, 0, before.len() - 1));
+                    hit = Some((spk, cue, a, b));
                 } else {
                     let re = if told { &r.after_told } else { &r.after_cue };
                     if let Some(m) = re.find(after) {
@@ -1662,8 +1738,14 @@ impl Finder<'_, '_> {
                 self.push_generic(&mut out, si, content, None, None, (cue.start(), cue.end()));
             }
         }
+        // The last cue outside quotation marks before the current one.
+        let mut prior_cue: Option<usize> = None;
         for cm in r.generic_cue.find_iter(s) {
             let abs = Span::new(sp.start + cm.start(), sp.start + cm.end());
+            let prior = prior_cue;
+            if !self.in_direct_quote(abs.start) {
+                prior_cue = Some(cm.start());
+            }
             if self.in_direct_quote(abs.start) || overlaps_taken(cm.start(), cm.end()) {
                 continue;
             }
@@ -1681,15 +1763,10 @@ impl Finder<'_, '_> {
             let subject = if participle {
                 // `Ortiz said: "...," adding that ...`: the subject of the
                 // attribution before the participle, else the sentence's.
-                r.generic_cue
-                    .find_iter(&s[..cm.start()])
-                    .filter(|p| !self.in_direct_quote(sp.start + p.start()))
-                    .last()
-                    .and_then(|p| subject_before(s, p.start()))
-                    .or_else(|| {
-                        sentence_subject(s)
-                            .filter(|&(a, b)| b < cm.start() && !self.in_direct_quote(sp.start + a))
-                    })
+                prior.and_then(|p| subject_before(s, p)).or_else(|| {
+                    sentence_subject(s)
+                        .filter(|&(a, b)| b < cm.start() && !self.in_direct_quote(sp.start + a))
+                })
             } else {
                 subject_before(s, cm.start()).or_else(|| {
                     // "Reid caucused on Saturday and says he ...": a verb
@@ -1725,13 +1802,9 @@ impl Finder<'_, '_> {
             };
             let after = &s[cm.end()..];
             let before = s[..a].trim_end();
-            let comma_after = before.ends_with(',') && after.trim_start().starts_with(',');
-            let parenthetical = comma_after && before.split_whitespace().count() >= 4;
-            let (c_start, c_end) = if comma_after && continues_after(after) {
-                // "The plan, Ortiz said, will fail.": the whole sentence.
-                (0, s.trim_end().trim_end_matches(['.', '!', ';']).len())
-            } else if before.ends_with(',') && (is_trailing_tail(after) || parenthetical) {
-                (0, before.len() - 1)
+            let (c_start, c_end) = if let Some(range) = content_around_cue(s, before, after, false)
+            {
+                range
             } else {
                 let lead = after.len() - after.trim_start().len();
                 let mut st = cm.end() + lead;
@@ -1887,9 +1960,17 @@ impl Finder<'_, '_> {
             let first = &cur[..sp];
             let rest = cur[sp..].trim_start();
             let starts_upper = rest.chars().next().is_some_and(char::is_uppercase);
-            if first.chars().next().is_some_and(char::is_uppercase)
-                && lede_text::is_stopword(first)
-                && starts_upper
+            // "And then Ortiz": a connective before a name is not part of it.
+            let connective = matches!(
+                first,
+                "and" | "but" | "or" | "so" | "then" | "also" | "yet" | "while" | "as"
+            ) && rest
+                .split_whitespace()
+                .any(|w| w.starts_with(char::is_uppercase));
+            if connective
+                || first.chars().next().is_some_and(char::is_uppercase)
+                    && lede_text::is_stopword(first)
+                    && starts_upper
             {
                 st = en - rest.len();
             } else {

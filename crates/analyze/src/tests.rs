@@ -1000,3 +1000,53 @@ fn attributions_that_interrupt_end_or_follow_a_sentence() {
     );
     check_spans(&a, &analyze(&a));
 }
+
+#[test]
+fn reviewed_misattributions_stay_fixed() {
+    let text = "The red team toured the dam on Monday and says the ferry will run again soon.\n\n\
+        Road to Recovery: How the town rebuilt its harbor after the flood\n\n\
+        \"We will not close the harbor,\" a show that he said he hated.\n\n\
+        The teacher read \"The Lighthouse Cat\" to the children on Monday.\n\n\
+        Officials in March said the ferry plan would fail within a year.";
+    let a = article(text, None);
+    let q = find_quotes(&a);
+    let speaker_of = |content: &str| {
+        q.iter()
+            .filter(|x| x.content.contains(content))
+            .filter_map(|x| x.speaker_span.map(|s| s.slice(&a.text).to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        !speaker_of("the ferry will run again").contains(&"The".to_string()),
+        "{q:#?}"
+    );
+    assert!(speaker_of("How the town rebuilt").is_empty(), "{q:#?}");
+    assert!(
+        !speaker_of("We will not close the harbor")
+            .iter()
+            .any(|s| s.contains("show")),
+        "{q:#?}"
+    );
+    assert!(q.iter().all(|x| x.cue.as_deref() != Some("read")), "{q:#?}");
+    assert!(
+        !speaker_of("the ferry plan would fail")
+            .iter()
+            .any(|s| s == "March"),
+        "{q:#?}"
+    );
+}
+
+#[test]
+fn long_runs_of_dashes_and_cues_finish() {
+    // Each cue looks back over a bounded window, so these end quickly
+    // (they took minutes and gigabytes when the subject search recursed).
+    let dashes = format!(
+        "{} says the ferry will run again.",
+        "\u{2014} ".repeat(5_000)
+    );
+    let _ = find_quotes(&article(&dashes, None));
+    let cues = format!("Ortiz {} the plan.", "said ".repeat(3_000));
+    let _ = find_quotes(&article(&cues, None));
+    let participles = format!("Ortiz said the plan{}.", ", saying the plan".repeat(3_000));
+    let _ = find_quotes(&article(&participles, None));
+}

@@ -260,39 +260,50 @@ fn overlap(support: &[f32], b: &[Feature]) -> (f32, usize, usize) {
 fn profile_stems(s: &str) -> Vec<String> {
     let tokens = lede_text::words(s);
     let digits = |t: &str| (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+    // "18.45" is one token; "05:09" two.
+    let dotted = |t: &str| {
+        t.split_once('.')
+            .is_some_and(|(h, m)| digits(h) && m.len() == 2 && digits(m))
+    };
+    let zone = |i: usize| {
+        tokens.get(i).is_some_and(|z| {
+            matches!(
+                z.text.to_ascii_lowercase().as_str(),
+                "am" | "pm"
+                    | "gmt"
+                    | "bst"
+                    | "utc"
+                    | "cet"
+                    | "cest"
+                    | "est"
+                    | "edt"
+                    | "cst"
+                    | "cdt"
+                    | "pst"
+                    | "pdt"
+                    | "et"
+                    | "pt"
+            )
+        })
+    };
     let mut skip = vec![false; tokens.len()];
-    for i in 0..tokens.len().saturating_sub(1) {
-        let (h, m) = (&tokens[i], &tokens[i + 1]);
-        if digits(h.text)
-            && m.text.len() == 2
-            && digits(m.text)
-            && matches!(s.get(h.end..m.start), Some(":" | "."))
-        {
+    for i in 0..tokens.len() {
+        let colon = tokens.get(i + 1).is_some_and(|m| {
+            digits(tokens[i].text)
+                && m.text.len() == 2
+                && digits(m.text)
+                && s.get(tokens[i].end..m.start) == Some(":")
+        });
+        if colon {
             skip[i] = true;
             skip[i + 1] = true;
-            // A zone or half of the day right after the time.
-            if let Some(z) = tokens.get(i + 2) {
-                let z = z.text.to_ascii_lowercase();
-                if matches!(
-                    z.as_str(),
-                    "am" | "pm"
-                        | "gmt"
-                        | "bst"
-                        | "utc"
-                        | "cet"
-                        | "cest"
-                        | "est"
-                        | "edt"
-                        | "cst"
-                        | "cdt"
-                        | "pst"
-                        | "pdt"
-                        | "et"
-                        | "pt"
-                ) {
-                    skip[i + 2] = true;
-                }
+            if zone(i + 2) {
+                skip[i + 2] = true;
             }
+        } else if dotted(tokens[i].text) && zone(i + 1) {
+            // A dotted number is a time only with a zone or half of the day.
+            skip[i] = true;
+            skip[i + 1] = true;
         }
     }
     tokens
@@ -530,6 +541,10 @@ mod tests {
         assert_eq!(
             profile_stems("Ferry sails at 6:30 pm"),
             content_stems("Ferry sails at")
+        );
+        assert_eq!(
+            profile_stems("Sunday 26 April 18.45 BST, a 7.50 fare"),
+            content_stems("Sunday 26 April, a 7.50 fare")
         );
     }
 
