@@ -637,8 +637,6 @@ fn is_trailing_tail(after: &str) -> bool {
             | "early"
             | "last"
             | "this"
-            | "yesterday"
-            | "today"
             | "earlier"
             | "later"
             | "during"
@@ -646,17 +644,11 @@ fn is_trailing_tail(after: &str) -> bool {
             | "before"
             | "from"
             | "recently"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
             | "when"
             | "while"
             | "as"
-    ) || (!t.contains(' ') && first.ends_with("ly"))
+    ) || lede_text::is_calendar_word(&first)
+        || (!t.contains(' ') && first.ends_with("ly"))
 }
 
 /// The clause after a quotation that is followed by "that" (`told the
@@ -1828,17 +1820,8 @@ impl Finder<'_, '_> {
                         | "this"
                         | "earlier"
                         | "late"
-                        | "Monday"
-                        | "Tuesday"
-                        | "Wednesday"
-                        | "Thursday"
-                        | "Friday"
-                        | "Saturday"
-                        | "Sunday"
-                        | "yesterday"
-                        | "today"
                         | "that"
-                );
+                ) || lede_text::is_calendar_word(&first.to_lowercase());
                 if let Some(p) = rest[..head].find("that ").filter(|&p| {
                     circumstance
                         && (p == 0 || rest[..p].ends_with(' '))
