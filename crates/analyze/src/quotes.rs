@@ -987,6 +987,17 @@ fn direct_spans(text: &str) -> Vec<Marks> {
     out
 }
 
+/// Where the text before quote `qi` of `all` starts: its sentence's start,
+/// or the end of the quote before it in the same sentence.
+fn clause_start(sentence: Span, qi: usize, all: &[Marks]) -> usize {
+    let m = &all[qi];
+    let start = sentence.start.min(m.open);
+    match qi.checked_sub(1) {
+        Some(p) => start.max(all[p].close_end.min(m.open)),
+        None => start,
+    }
+}
+
 fn push_marks(
     text: &str,
     open: usize,
@@ -1068,10 +1079,7 @@ impl Finder<'_, '_> {
         }
         let right = &text[m.close_end..r_end];
         // Left context: from the sentence start (or the previous quote) to the opening mark.
-        let mut l_start = sent1.start.min(m.open);
-        if qi > 0 {
-            l_start = l_start.max(all[qi - 1].close_end.min(m.open));
-        }
+        let mut l_start = clause_start(sent1, qi, all);
         // Only the last 200 bytes matter for attribution; this bounds the cost.
         if m.open > l_start + 200 {
             l_start = m.open - 200;
@@ -1201,10 +1209,7 @@ impl Finder<'_, '_> {
                 })
             {
                 let comma = m.close_end + from + c.get(0).map_or(0, |g| g.start());
-                let mut start = sent2.start.min(m.open);
-                if qi > 0 {
-                    start = start.max(all[qi - 1].close_end.min(m.open));
-                }
+                let start = clause_start(sent2, qi, all);
                 let lead = text[start..comma].len() - text[start..comma].trim_start().len();
                 late_clause = Some(Span::new(start + lead, comma));
                 found = Some((c, m.close_end + from));
@@ -1407,10 +1412,7 @@ impl Finder<'_, '_> {
     /// its sentence.
     fn clause_before(&self, m: &Marks, qi: usize, all: &[Marks], sentence: Span) -> Option<Span> {
         let text = self.ctx.text;
-        let mut start = sentence.start.min(m.open);
-        if qi > 0 {
-            start = start.max(all[qi - 1].close_end.min(m.open));
-        }
+        let start = clause_start(sentence, qi, all);
         let before = &text[start..m.open];
         if before.contains(['"', '“', '”']) {
             return None;

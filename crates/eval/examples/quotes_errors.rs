@@ -98,18 +98,11 @@ fn main() -> anyhow::Result<()> {
                     let c: usize = g.content.iter().map(|&gc| overlap(p.content, gc)).sum();
                     c as f64 >= 0.3 * total as f64
                 });
-                if ok && what == "matched" {
+                // `matched` lists the found ones, the other modes the rest.
+                if ok == (what == "matched") {
                     println!(
-                        "MATCHED\t{}",
-                        slice(&chars, p.content)
-                            .chars()
-                            .take(120)
-                            .collect::<String>()
-                    );
-                }
-                if !ok && what != "matched" {
-                    println!(
-                        "SPURIOUS\t{}",
+                        "{}\t{}",
+                        if ok { "MATCHED" } else { "SPURIOUS" },
                         slice(&chars, p.content)
                             .chars()
                             .take(120)
